@@ -1,0 +1,90 @@
+/** Every error this library throws on purpose; `code` is stable, `message` is one line for people. */
+export class MigrateError extends Error {
+  readonly code: string;
+  /** What to do about it, when there is something to do. */
+  readonly hint: string | undefined;
+  constructor(code: string, message: string, options?: { hint?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.hint = options?.hint;
+  }
+}
+
+/** An extension (or the set of extensions) does not fit the schema; nothing was run. */
+export class InvalidExtensionError extends MigrateError {
+  readonly migrationId: string;
+  constructor(migrationId: string, why: string) {
+    super("INVALID_EXTENSION", `Extension ${migrationId}: ${why}`);
+    this.migrationId = migrationId;
+  }
+}
+
+/** Options given to a migrator are wrong or incomplete. */
+export class InvalidOptionsError extends MigrateError {
+  constructor(message: string, hint?: string) {
+    super("INVALID_OPTIONS", message, hint === undefined ? undefined : { hint });
+  }
+}
+
+/** Applied migrations whose definition has changed since they were applied. */
+export class ChecksumMismatchError extends MigrateError {
+  readonly migrationIds: readonly string[];
+  constructor(migrationIds: readonly string[]) {
+    super(
+      "CHECKSUM_MISMATCH",
+      `Applied migration${migrationIds.length > 1 ? "s" : ""} ${migrationIds.join(", ")} changed since ${migrationIds.length > 1 ? "they were" : "it was"} applied.`,
+      {
+        hint: "Released migrations must not be edited: restore the original definition and put the change in a new migration (a new extension id).",
+      },
+    );
+    this.migrationIds = migrationIds;
+  }
+}
+
+/** The ledger lists migrations this code does not define (newer code ran here, or an extension was removed). */
+export class UnknownMigrationError extends MigrateError {
+  readonly migrationIds: readonly string[];
+  constructor(migrationIds: readonly string[]) {
+    super("UNKNOWN_MIGRATION", `The database has applied migration${migrationIds.length > 1 ? "s" : ""} this code does not define: ${migrationIds.join(", ")}.`, {
+      hint: "Run a version of the code that defines them (with the same extensions), or revert them with that version first.",
+    });
+    this.migrationIds = migrationIds;
+  }
+}
+
+/** Another runner held the migration lock for longer than the timeout. */
+export class LockTimeoutError extends MigrateError {
+  constructor(timeoutMs: number) {
+    super("LOCK_TIMEOUT", `Another migration run held the lock for more than ${timeoutMs} ms.`, {
+      hint: "Wait for the other run to finish, or raise lockTimeoutMs.",
+    });
+  }
+}
+
+/** A migration failed; where the dialect has transactional DDL, nothing of it was applied. */
+export class MigrationFailedError extends MigrateError {
+  readonly migrationId: string;
+  readonly statement: string | undefined;
+  constructor(migrationId: string, cause: unknown, statement?: string) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super("MIGRATION_FAILED", `Migration ${migrationId} failed: ${reason}`, { cause });
+    this.migrationId = migrationId;
+    this.statement = statement;
+  }
+}
+
+/** A NOT NULL column without a default cannot be added to a table that already has rows. */
+export class UnsafeColumnError extends MigrateError {
+  readonly migrationId: string;
+  readonly table: string;
+  readonly column: string;
+  constructor(migrationId: string, table: string, column: string) {
+    super("UNSAFE_NOT_NULL_COLUMN", `Migration ${migrationId} adds NOT NULL column ${table}.${column} without a default, but ${table} already has rows.`, {
+      hint: `Give ${column} a default, or make it nullable, backfill it, and make it NOT NULL in a later migration. Nothing was applied.`,
+    });
+    this.migrationId = migrationId;
+    this.table = table;
+    this.column = column;
+  }
+}

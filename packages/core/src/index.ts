@@ -1,0 +1,26 @@
+export type {
+  AllowedValuesCheck, Column, ColumnDefault, ColumnRef, ColumnType, ForeignKey, Index, JsonValue,
+  KeyConstraint, ReferentialAction, Routine, Table, View, ViewCondition,
+} from "./model/types.js";
+export { defineTable, now, value, json, type ColumnSpec, type ColumnSpecs, type TableSpec, type TableDefinition } from "./model/define-table.js";
+export * as schema from "./schema/index.js";
+export { INVITATION_STATUSES } from "./schema/index.js";
+export { coreMigrations } from "./migrations/core-migrations.js";
+export { invertOperations, type Migration, type Operation, type ColumnConstraints } from "./migrations/operations.js";
+export { migrationChecksum } from "./migrations/checksum.js";
+export { defineExtension, resolveSchema, type Extension, type ExtensionSpec, type ResolvedSchema } from "./migrations/extensions.js";
+export type { DialectAdapter } from "./dialect-adapter.js";
+export {
+  createRunner, renderMigration,
+  type Direction, type DownResult, type MigrationRun, type MigrationState, type MigrationStatus, type Migrator,
+  type RunnerOptions, type SqlOptions, type UpResult,
+} from "./runner/migrator.js";
+export { ledgerTable, type LedgerEntry } from "./runner/ledger.js";
+export {
+  MigrateError, ChecksumMismatchError, InvalidExtensionError, InvalidOptionsError, LockTimeoutError,
+  MigrationFailedError, UnknownMigrationError, UnsafeColumnError,
+} from "./errors.js";
+export type {
+  AccountsTable, ActiveSessionsView, BetterAuthDatabase, ColumnValue, DatabaseWith, InvitationTable, JsonObject,
+  MemberTable, OrganizationTable, RowOf, SessionsTable, TableRow, UsersTable,
+} from "./database-types.js";

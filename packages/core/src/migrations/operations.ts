@@ -1,0 +1,62 @@
+import type { AllowedValuesCheck, Column, ForeignKey, Index, KeyConstraint, Routine, Table, View } from "../model/types.js";
+
+/**
+ * A schema change, dialect-neutral. Adapters render each operation to their own SQL; a migration's
+ * down is derived from its up by {@link invertOperations}, so the two can never disagree.
+ */
+export type Operation =
+  | { readonly kind: "createTable"; readonly table: Table }
+  | { readonly kind: "dropTable"; readonly table: Table }
+  | { readonly kind: "addColumn"; readonly table: string; readonly column: Column; readonly constraints: ColumnConstraints }
+  | { readonly kind: "dropColumn"; readonly table: string; readonly column: Column; readonly constraints: ColumnConstraints }
+  | { readonly kind: "createIndex"; readonly table: string; readonly index: Index }
+  | { readonly kind: "dropIndex"; readonly table: string; readonly index: Index }
+  | { readonly kind: "createView"; readonly view: View }
+  | { readonly kind: "dropView"; readonly view: View }
+  | { readonly kind: "createRoutine"; readonly routine: Routine }
+  | { readonly kind: "dropRoutine"; readonly routine: Routine };
+
+/** Constraints that come with a column added to an existing table. */
+export interface ColumnConstraints {
+  readonly unique?: KeyConstraint;
+  readonly foreignKey?: ForeignKey;
+  readonly check?: AllowedValuesCheck;
+}
+
+export interface Migration {
+  /** Stable, sortable id, recorded in the ledger: never change it once released. */
+  readonly id: string;
+  /** What the migration does, for people. */
+  readonly name: string;
+  readonly up: readonly Operation[];
+}
+
+function inverse(op: Operation): Operation {
+  switch (op.kind) {
+    case "createTable":
+      return { kind: "dropTable", table: op.table };
+    case "dropTable":
+      return { kind: "createTable", table: op.table };
+    case "addColumn":
+      return { kind: "dropColumn", table: op.table, column: op.column, constraints: op.constraints };
+    case "dropColumn":
+      return { kind: "addColumn", table: op.table, column: op.column, constraints: op.constraints };
+    case "createIndex":
+      return { kind: "dropIndex", table: op.table, index: op.index };
+    case "dropIndex":
+      return { kind: "createIndex", table: op.table, index: op.index };
+    case "createView":
+      return { kind: "dropView", view: op.view };
+    case "dropView":
+      return { kind: "createView", view: op.view };
+    case "createRoutine":
+      return { kind: "dropRoutine", routine: op.routine };
+    case "dropRoutine":
+      return { kind: "createRoutine", routine: op.routine };
+  }
+}
+
+/** The operations that undo `ops`, in reverse order. */
+export function invertOperations(ops: readonly Operation[]): Operation[] {
+  return ops.map(inverse).reverse();
+}

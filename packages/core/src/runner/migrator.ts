@@ -1,0 +1,265 @@
+import { type Kysely, sql } from "kysely";
+import type { DialectAdapter } from "../dialect-adapter.js";
+import { ChecksumMismatchError, InvalidOptionsError, MigrationFailedError, UnknownMigrationError, UnsafeColumnError } from "../errors.js";
+import { migrationChecksum } from "../migrations/checksum.js";
+import type { ResolvedSchema } from "../migrations/extensions.js";
+import { invertOperations, type Migration, type Operation } from "../migrations/operations.js";
+import { LEDGER, type LedgerDatabase, type LedgerEntry } from "./ledger.js";
+
+export type Direction = "up" | "down";
+
+export interface MigrationRun {
+  id: string;
+  name: string;
+  durationMs: number;
+}
+
+export interface UpResult {
+  /** The migrations this call applied, in order; empty when everything was already applied. */
+  applied: MigrationRun[];
+}
+
+export interface DownResult {
+  /** The migrations this call reverted, newest first. */
+  reverted: MigrationRun[];
+}
+
+export type MigrationState =
+  /** Applied, and its definition is unchanged. */
+  | "applied"
+  | "pending"
+  /** Applied, but its definition changed since: `up` refuses to run until this is resolved. */
+  | "changed"
+  /** In the ledger, but not defined by this code. */
+  | "unknown";
+
+export interface MigrationStatus {
+  id: string;
+  name: string;
+  state: MigrationState;
+  appliedAt: Date | null;
+  durationMs: number | null;
+  /** The checksum of the definition in this code (null for unknown migrations). */
+  checksum: string | null;
+  /** The checksum recorded when it was applied (null when pending). */
+  appliedChecksum: string | null;
+}
+
+export interface SqlOptions {
+  /** `up` (default): the DDL that creates the schema; `down`: the DDL that removes it, newest first. */
+  direction?: Direction;
+}
+
+/** The migrator every adapter returns from its `createMigrator`: the same methods on every dialect. */
+export interface Migrator {
+  /** Applies every pending migration in order, each in its own transaction, under the migration lock. */
+  up(): Promise<UpResult>;
+  /** Reverts the newest applied migrations (one unless `steps` says more). */
+  down(options?: { steps?: number }): Promise<DownResult>;
+  /** Each migration: applied, pending, changed since applied, or unknown to this code. */
+  status(): Promise<MigrationStatus[]>;
+  /** The DDL of every migration, as text, without touching a database. */
+  sql(options?: SqlOptions): string;
+  /** Deletes expired and inactive sessions; returns how many. */
+  cleanupExpiredSessions(): Promise<number>;
+  /** The migrations this migrator knows, in order. */
+  readonly migrations: readonly Migration[];
+  /** Closes connections the migrator opened itself; a pool or Kysely instance passed in is left open. */
+  close(): Promise<void>;
+}
+
+export interface RunnerOptions {
+  /** How long to wait for another run's lock before giving up. Default 60 s. */
+  lockTimeoutMs?: number;
+  /** Called when `close()` is called, to end connections the adapter opened. */
+  onClose?: () => Promise<void>;
+}
+
+/** Renders one migration in one direction to the statements that perform it. */
+export function renderMigration(adapter: DialectAdapter, migration: Migration, direction: Direction): string[] {
+  const operations: readonly Operation[] = direction === "up" ? migration.up : invertOperations(migration.up);
+  return operations.flatMap((op) => adapter.renderOperation(op));
+}
+
+type AnyDatabase = Kysely<any>;
+
+/**
+ * The runner shared by every dialect. Adapters build one with their {@link DialectAdapter} and a
+ * Kysely instance; this is where ordering, the ledger, checksums and locking live.
+ */
+export function createRunner(adapter: DialectAdapter, db: Kysely<unknown>, schema: ResolvedSchema, options: RunnerOptions = {}): Migrator {
+  const lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
+  if (!Number.isFinite(lockTimeoutMs) || lockTimeoutMs < 0) {
+    throw new InvalidOptionsError(`lockTimeoutMs must be a number of milliseconds, not ${String(options.lockTimeoutMs)}.`);
+  }
+  const { migrations } = schema;
+  const checksums = new Map(migrations.map((m) => [m.id, migrationChecksum(m)]));
+  const ledger = (conn: Kysely<unknown>) => {
+    const typed = conn as unknown as Kysely<LedgerDatabase>;
+    return adapter.schema ? typed.withSchema(adapter.schema) : typed;
+  };
+
+  async function readLedger(conn: Kysely<unknown>): Promise<LedgerEntry[]> {
+    const rows = await ledger(conn).selectFrom(LEDGER).select(["id", "name", "checksum", "applied_at", "duration_ms"]).execute();
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      checksum: r.checksum,
+      appliedAt: adapter.readTimestamp(r.applied_at),
+      durationMs: Number(r.duration_ms),
+    }));
+  }
+
+  async function readLedgerIfExists(conn: Kysely<unknown>): Promise<LedgerEntry[]> {
+    return (await adapter.ledgerExists(conn)) ? readLedger(conn) : [];
+  }
+
+  /** What `up` would apply; throws if the ledger and the code disagree about what was applied. */
+  function pendingMigrations(entries: readonly LedgerEntry[]): Migration[] {
+    const applied = new Map(entries.map((e) => [e.id, e]));
+    const unknown = entries.filter((e) => !checksums.has(e.id)).map((e) => e.id);
+    if (unknown.length > 0) throw new UnknownMigrationError(unknown);
+    const changed = migrations.filter((m) => applied.has(m.id) && applied.get(m.id)!.checksum !== checksums.get(m.id)).map((m) => m.id);
+    if (changed.length > 0) throw new ChecksumMismatchError(changed);
+    // Pending migrations run in definition order. A migration defined before an applied one may
+    // still be pending (an extension added later, a core migration in a newer release): it is
+    // applied then, because migrations only ever add to what the earlier ones built.
+    return migrations.filter((m) => !applied.has(m.id));
+  }
+
+  async function withLock<T>(work: (conn: Kysely<unknown>) => Promise<T>): Promise<T> {
+    return db.connection().execute(async (conn) => {
+      await adapter.acquireLock(conn, lockTimeoutMs);
+      try {
+        return await work(conn);
+      } finally {
+        await adapter.releaseLock(conn);
+      }
+    });
+  }
+
+  /** Refuses, before any SQL runs, NOT NULL columns without a default on tables that already hold rows. */
+  async function refuseUnsafeColumns(conn: Kysely<unknown>, pending: readonly Migration[]): Promise<void> {
+    const createdNow = new Set(pending.flatMap((m) => m.up.flatMap((op) => (op.kind === "createTable" ? [op.table.name] : []))));
+    for (const migration of pending) {
+      for (const op of migration.up) {
+        if (op.kind !== "addColumn" || op.column.nullable || op.column.default || createdNow.has(op.table)) continue;
+        const anyRow = await (ledger(conn) as unknown as AnyDatabase).selectFrom(op.table).select(sql.lit(1).as("one")).limit(1).executeTakeFirst();
+        if (anyRow) throw new UnsafeColumnError(migration.id, op.table, op.column.name);
+      }
+    }
+  }
+
+  async function execute(conn: Kysely<unknown>, statements: readonly string[]): Promise<void> {
+    if (statements.length === 0) return;
+    if (adapter.supportsMultipleStatements) {
+      await sql.raw(statements.join(";\n")).execute(conn);
+      return;
+    }
+    for (const statement of statements) {
+      try {
+        await sql.raw(statement).execute(conn);
+      } catch (error) {
+        throw Object.assign(error as object, { statement });
+      }
+    }
+  }
+
+  async function run(conn: Kysely<unknown>, migration: Migration, direction: Direction): Promise<MigrationRun> {
+    const statements = renderMigration(adapter, migration, direction);
+    const started = performance.now();
+    try {
+      return await conn.transaction().execute(async (trx) => {
+        await execute(trx, statements);
+        const durationMs = Math.round(performance.now() - started);
+        if (direction === "up") {
+          await ledger(trx)
+            .insertInto(LEDGER)
+            .values({ id: migration.id, name: migration.name, checksum: checksums.get(migration.id)!, duration_ms: durationMs })
+            .execute();
+        } else {
+          await ledger(trx).deleteFrom(LEDGER).where("id", "=", migration.id).execute();
+        }
+        return { id: migration.id, name: migration.name, durationMs };
+      });
+    } catch (error) {
+      const statement = (error as { statement?: string }).statement;
+      throw new MigrationFailedError(migration.id, error, statement);
+    }
+  }
+
+  return {
+    migrations,
+
+    async up() {
+      // Fast path without the lock: reading committed ledger rows is safe, and when nothing is
+      // pending (the usual case at every deploy) this is two round trips.
+      if (pendingMigrations(await readLedgerIfExists(db)).length === 0) return { applied: [] };
+      return withLock(async (conn) => {
+        await adapter.prepareLedger(conn);
+        // Read again under the lock: another runner may have applied everything meanwhile.
+        const pending = pendingMigrations(await readLedger(conn));
+        await refuseUnsafeColumns(conn, pending);
+        const applied: MigrationRun[] = [];
+        for (const migration of pending) applied.push(await run(conn, migration, "up"));
+        return { applied };
+      });
+    },
+
+    async down(options = {}) {
+      const steps = options.steps ?? 1;
+      if (!Number.isInteger(steps) || steps < 1) throw new InvalidOptionsError(`steps must be a positive whole number, not ${String(options.steps)}.`);
+      if (!(await adapter.ledgerExists(db))) return { reverted: [] };
+      return withLock(async (conn) => {
+        const entries = await readLedger(conn);
+        const appliedIds = new Set(entries.map((e) => e.id));
+        const unknown = entries.filter((e) => !checksums.has(e.id)).map((e) => e.id);
+        if (unknown.length > 0) throw new UnknownMigrationError(unknown);
+        const toRevert = migrations.filter((m) => appliedIds.has(m.id)).reverse().slice(0, steps);
+        const changed = toRevert.filter((m) => entries.find((e) => e.id === m.id)!.checksum !== checksums.get(m.id)).map((m) => m.id);
+        if (changed.length > 0) throw new ChecksumMismatchError(changed);
+        const reverted: MigrationRun[] = [];
+        for (const migration of toRevert) reverted.push(await run(conn, migration, "down"));
+        return { reverted };
+      });
+    },
+
+    async status() {
+      const entries = await readLedgerIfExists(db);
+      const byId = new Map(entries.map((e) => [e.id, e]));
+      const known: MigrationStatus[] = migrations.map((m) => {
+        const entry = byId.get(m.id);
+        const checksum = checksums.get(m.id)!;
+        return {
+          id: m.id,
+          name: m.name,
+          state: !entry ? "pending" : entry.checksum === checksum ? "applied" : "changed",
+          appliedAt: entry?.appliedAt ?? null,
+          durationMs: entry?.durationMs ?? null,
+          checksum,
+          appliedChecksum: entry?.checksum ?? null,
+        };
+      });
+      const unknown: MigrationStatus[] = entries
+        .filter((e) => !checksums.has(e.id))
+        .map((e) => ({ id: e.id, name: e.name, state: "unknown", appliedAt: e.appliedAt, durationMs: e.durationMs, checksum: null, appliedChecksum: e.checksum }));
+      return [...known, ...unknown];
+    },
+
+    sql(options = {}) {
+      const direction = options.direction ?? "up";
+      const ordered = direction === "up" ? migrations : [...migrations].reverse();
+      return ordered
+        .map((m) => `-- ${m.id} (${direction}): ${m.name}\n${renderMigration(adapter, m, direction).map((s) => `${s};\n`).join("")}`)
+        .join("\n");
+    },
+
+    cleanupExpiredSessions() {
+      return adapter.cleanupExpiredSessions(db);
+    },
+
+    async close() {
+      await options.onClose?.();
+    },
+  };
+}

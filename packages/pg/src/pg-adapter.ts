@@ -1,0 +1,94 @@
+import { type DialectAdapter, InvalidOptionsError, LockTimeoutError, ledgerTable, schema as model } from "@better-auth/migrate-core";
+import { type Kysely, sql } from "kysely";
+import { quoteIdentifier } from "./pg-quote.js";
+import { FUNCTION_BODY_TAG, type PostgresRenderOptions, PostgresRenderer } from "./pg-renderer.js";
+
+/**
+ * The advisory lock key: a constant namespace ("BAMG") and a hash of the schema, so that runs on
+ * different schemas of one database do not wait for each other.
+ */
+const LOCK_NAMESPACE = 0x42414d47;
+
+function fnv1a32(text: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash | 0;
+}
+
+const LOCK_POLL_MS = 50;
+
+export function validateSchemaName(schema: string): void {
+  if (schema.length === 0 || Buffer.byteLength(schema) > 63) {
+    throw new InvalidOptionsError(`schema must be 1 to 63 bytes long, not "${schema}".`);
+  }
+  if (schema.includes("\0") || schema.includes(FUNCTION_BODY_TAG)) {
+    throw new InvalidOptionsError(`schema "${schema}" contains characters PostgreSQL cannot take here.`);
+  }
+}
+
+/** PostgreSQL: transactional DDL, an advisory lock per schema, and the SPEC §4 objects. */
+export class PostgresAdapter implements DialectAdapter {
+  readonly dialectName = "PostgreSQL";
+  readonly supportsTransactionalDdl = true;
+  // The statements carry no parameters, so pg sends them with the simple query protocol, which
+  // accepts several at once: one round trip per migration.
+  readonly supportsMultipleStatements = true;
+  readonly schema: string;
+  readonly renderer: PostgresRenderer;
+  readonly #lockKey: number;
+
+  constructor(options: PostgresRenderOptions) {
+    validateSchemaName(options.schema);
+    this.schema = options.schema;
+    this.renderer = new PostgresRenderer(options);
+    this.#lockKey = fnv1a32(options.schema);
+  }
+
+  renderOperation = (op: Parameters<PostgresRenderer["render"]>[0]) => this.renderer.render(op);
+
+  async ledgerExists(db: Kysely<unknown>): Promise<boolean> {
+    const { rows } = await sql<{ found: boolean }>`SELECT to_regclass(${this.renderer.qualified(ledgerTable.name)}) IS NOT NULL AS found`.execute(db);
+    return rows[0]?.found === true;
+  }
+
+  async prepareLedger(db: Kysely<unknown>): Promise<void> {
+    if (await this.ledgerExists(db)) return;
+    const { rows } = await sql<{ found: boolean }>`SELECT EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = ${this.schema}) AS found`.execute(db);
+    // CREATE SCHEMA IF NOT EXISTS checks the CREATE privilege on the database even when the schema
+    // exists; asking first lets a role that may only use an existing schema run migrations.
+    const statements = [
+      ...(rows[0]?.found ? [] : [`CREATE SCHEMA ${quoteIdentifier(this.schema)}`]),
+      ...this.renderer.createTableIfNotExists(ledgerTable),
+    ];
+    await sql.raw(statements.join(";\n")).execute(db);
+  }
+
+  async acquireLock(db: Kysely<unknown>, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    // pg_try_advisory_lock in a loop rather than pg_advisory_lock under a lock_timeout: the
+    // uncontended case is one round trip and the session's settings stay untouched.
+    for (;;) {
+      const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(${LOCK_NAMESPACE}, ${this.#lockKey}) AS locked`.execute(db);
+      if (rows[0]?.locked) return;
+      if (Date.now() >= deadline) throw new LockTimeoutError(timeoutMs);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(LOCK_POLL_MS, Math.max(1, deadline - Date.now()))));
+    }
+  }
+
+  async releaseLock(db: Kysely<unknown>): Promise<void> {
+    await sql`SELECT pg_advisory_unlock(${LOCK_NAMESPACE}, ${this.#lockKey})`.execute(db);
+  }
+
+  readTimestamp(value: unknown): Date {
+    return value instanceof Date ? value : new Date(String(value));
+  }
+
+  async cleanupExpiredSessions(db: Kysely<unknown>): Promise<number> {
+    const fn = sql.raw(`${this.renderer.qualified(model.cleanupExpiredSessions.name)}()`);
+    const { rows } = await sql<{ deleted: number }>`SELECT ${fn} AS deleted`.execute(db);
+    return Number(rows[0]?.deleted ?? 0);
+  }
+}
