@@ -18,6 +18,11 @@ function fnv1a32(text: string): number {
   return hash | 0;
 }
 
+/** The two-integer key of the advisory lock that serialises migration runs on `schema`. */
+export function advisoryLockKey(schema: string): [number, number] {
+  return [LOCK_NAMESPACE, fnv1a32(schema)];
+}
+
 const LOCK_POLL_MS = 50;
 
 export function validateSchemaName(schema: string): void {
@@ -38,13 +43,13 @@ export class PostgresAdapter implements DialectAdapter {
   readonly supportsMultipleStatements = true;
   readonly schema: string;
   readonly renderer: PostgresRenderer;
-  readonly #lockKey: number;
+  readonly #lockKey: [number, number];
 
   constructor(options: PostgresRenderOptions) {
     validateSchemaName(options.schema);
     this.schema = options.schema;
     this.renderer = new PostgresRenderer(options);
-    this.#lockKey = fnv1a32(options.schema);
+    this.#lockKey = advisoryLockKey(options.schema);
   }
 
   renderOperation = (op: Parameters<PostgresRenderer["render"]>[0]) => this.renderer.render(op);
@@ -71,7 +76,7 @@ export class PostgresAdapter implements DialectAdapter {
     // pg_try_advisory_lock in a loop rather than pg_advisory_lock under a lock_timeout: the
     // uncontended case is one round trip and the session's settings stay untouched.
     for (;;) {
-      const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(${LOCK_NAMESPACE}, ${this.#lockKey}) AS locked`.execute(db);
+      const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(${this.#lockKey[0]}, ${this.#lockKey[1]}) AS locked`.execute(db);
       if (rows[0]?.locked) return;
       if (Date.now() >= deadline) throw new LockTimeoutError(timeoutMs);
       await new Promise((resolve) => setTimeout(resolve, Math.min(LOCK_POLL_MS, Math.max(1, deadline - Date.now()))));
@@ -79,7 +84,7 @@ export class PostgresAdapter implements DialectAdapter {
   }
 
   async releaseLock(db: Kysely<unknown>): Promise<void> {
-    await sql`SELECT pg_advisory_unlock(${LOCK_NAMESPACE}, ${this.#lockKey})`.execute(db);
+    await sql`SELECT pg_advisory_unlock(${this.#lockKey[0]}, ${this.#lockKey[1]})`.execute(db);
   }
 
   readTimestamp(value: unknown): Date {

@@ -1,5 +1,5 @@
-import { spawn } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
@@ -97,10 +97,29 @@ function run(command: string, args: string[], owner: { uid: number; gid: number 
   });
 }
 
+/**
+ * The `postgres` OS user must be able to run the binaries. Those from the npm registry sit inside
+ * the checkout, which may be under a folder only root can enter (/root): then they are copied,
+ * once, to a folder under the system's temporary directory.
+ */
+function reachableBy(bin: string, owner: { uid: number; gid: number } | undefined, major: number): string {
+  if (!owner) return bin;
+  const probe = spawnSync(join(bin, "postgres"), ["--version"], { uid: owner.uid, gid: owner.gid });
+  if (probe.status === 0) return bin;
+  const nativeDir = dirname(bin);
+  const copy = join(tmpdir(), `better-auth-test-postgres-${major}`);
+  if (!existsSync(join(copy, "bin", "postgres"))) {
+    rmSync(copy, { recursive: true, force: true });
+    cpSync(nativeDir, copy, { recursive: true, verbatimSymlinks: true });
+    chmodSync(copy, 0o755);
+  }
+  return join(copy, "bin");
+}
+
 /** Starts a new PostgreSQL server of the given major version with its data in a temporary folder. */
 export async function startPostgres(major: number): Promise<PostgresServer> {
-  const bin = postgresBinDir(major);
   const owner = serverUser();
+  const bin = reachableBy(postgresBinDir(major), owner, major);
   const root = mkdtempSync(join(tmpdir(), `ba-pg${major}-`));
   const data = join(root, "data");
   const socketDir = join(root, "socket");

@@ -58,7 +58,18 @@ export async function createTestDatabase(adminUrl: string): Promise<TestDatabase
     admin: (text, values) => dbAdmin.query(text, values),
     async drop() {
       await dbAdmin.end();
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      // pg's pool.end() resolves before its sockets close. Forcing the drop at once would kill
+      // backends that are still saying goodbye, and the client would see a FATAL error nobody
+      // listens for; so wait for sessions to leave, and force only those that linger.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await admin.query(`DROP DATABASE IF EXISTS ${name}${attempt >= 50 ? " WITH (FORCE)" : ""}`);
+          return;
+        } catch (error) {
+          if ((error as { code?: string }).code !== "55006" || attempt >= 50) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      }
     },
   };
 }

@@ -1,0 +1,84 @@
+import { closeAdminPools, createTestDatabase, OWNER_ROLE, type TestDatabase } from "@better-auth/test-databases";
+import pg from "pg";
+import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { createMigrator } from "../src/index.js";
+import { query } from "./helpers.js";
+
+afterAll(closeAdminPools);
+
+describe.each(inject("postgresServers"))("least privilege on PostgreSQL $version", (server) => {
+  let db: TestDatabase;
+  beforeEach(async () => {
+    db = await createTestDatabase(server.adminUrl);
+  });
+  afterEach(async () => {
+    await db.drop();
+  });
+
+  it("runs as a role that owns its database but is not a superuser", async () => {
+    const migrator = createMigrator({ url: db.url });
+    try {
+      await migrator.up();
+    } finally {
+      await migrator.close();
+    }
+    const [role] = await query(db.url, "SELECT current_user AS name, rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = current_user");
+    expect(role).toEqual({ name: OWNER_ROLE, rolsuper: false, rolcreatedb: false, rolcreaterole: false });
+    const owners = await query(db.url, "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'");
+    expect(owners).toEqual([{ tableowner: OWNER_ROLE }]);
+  });
+
+  it("needs no extension", async () => {
+    const migrator = createMigrator({ url: db.url, ids: "uuid" });
+    try {
+      expect(migrator.sql()).not.toMatch(/CREATE EXTENSION/i);
+      await migrator.up();
+    } finally {
+      await migrator.close();
+    }
+    expect(await query(db.url, "SELECT extname FROM pg_extension ORDER BY 1")).toEqual([{ extname: "plpgsql" }]);
+  });
+
+  it("pins the search_path of every function", async () => {
+    const migrator = createMigrator({ url: db.url });
+    try {
+      await migrator.up();
+    } finally {
+      await migrator.close();
+    }
+    const functions = await query(db.url, `SELECT p.proname, p.proconfig FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+      WHERE n.nspname = 'public' ORDER BY 1`);
+    expect(functions).toEqual([
+      { proname: "better_auth_set_updated_at", proconfig: ["search_path=pg_catalog, pg_temp"] },
+      { proname: "cleanup_expired_sessions", proconfig: ["search_path=pg_catalog, pg_temp"] },
+    ]);
+  });
+
+  it("cannot be hijacked through objects in another schema on the caller's search_path", async () => {
+    const migrator = createMigrator({ url: db.url });
+    try {
+      await migrator.up();
+    } finally {
+      await migrator.close();
+    }
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      await client.query(`INSERT INTO users (id, email) VALUES ('u1', 'a@example.com');
+        INSERT INTO sessions (id, user_id, token, expires_at) VALUES ('s1', 'u1', 't1', now() + interval '1 day')`);
+      // A schema of look-alikes, searched before pg_catalog and public by this session.
+      await client.query(`CREATE SCHEMA evil;
+        CREATE TABLE evil.sessions (id text, expires_at timestamptz, active boolean);
+        CREATE FUNCTION evil.now() RETURNS timestamptz LANGUAGE sql AS $$ SELECT timestamptz '2999-01-01' $$;
+        CREATE FUNCTION evil.jsonb_build_object(text, timestamptz) RETURNS jsonb LANGUAGE sql AS $$ SELECT jsonb_build_object($1, timestamptz '1970-01-01') $$;
+        SET search_path = evil, public, pg_catalog`);
+      expect((await client.query("SELECT public.cleanup_expired_sessions() AS n")).rows).toEqual([{ n: 0 }]);
+      await client.query("UPDATE public.users SET name = 'Ada' WHERE id = 'u1'");
+      const [user] = (await client.query("SELECT updated_at > pg_catalog.now() - interval '1 minute' AS recent FROM public.users")).rows;
+      expect(user).toEqual({ recent: true });
+    } finally {
+      await client.end();
+    }
+    expect(await query(db.url, "SELECT id FROM sessions")).toEqual([{ id: "s1" }]);
+  });
+});
