@@ -15,5 +15,7 @@ export const invitation = defineTable({
     expires_at: { type: "timestamp" },
     created_at: { type: "timestamp", default: now() },
   },
-  indexes: [["organization_id"], ["email"]],
+  // invitations of an organization; invitations by email; and inviter_id, so that deleting a
+  // user finds the invitations to cascade to without reading the whole table.
+  indexes: [["organization_id"], ["email"], ["inviter_id"]],
 });
