@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import type { DatabaseAccessError } from "./errors.js";
 import type { Operation } from "./migrations/operations.js";
 
 /**
@@ -32,6 +33,17 @@ export interface DialectAdapter {
    */
   acquireLock(db: Kysely<unknown>, timeoutMs: number): Promise<void>;
   releaseLock(db: Kysely<unknown>): Promise<void>;
+  /**
+   * Runs `work` so that it takes effect whole or not at all, on the connection that holds the lock:
+   * a transaction (PostgreSQL), or a savepoint inside the transaction that is the lock (SQLite).
+   */
+  atomically<T>(db: Kysely<unknown>, work: (db: Kysely<unknown>) => Promise<T>): Promise<T>;
+  /**
+   * Recognises driver errors that mean the database cannot be used as asked (unreachable, login
+   * refused, no such database, read-only) and returns them as a {@link DatabaseAccessError};
+   * anything else gives undefined. Messages must never contain the password.
+   */
+  translateError(error: unknown): DatabaseAccessError | undefined;
   /** Converts a timestamp as the driver returns it into a Date. */
   readTimestamp(value: unknown): Date;
   /** Deletes expired and inactive sessions and returns how many were deleted. */

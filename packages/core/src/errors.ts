@@ -88,3 +88,23 @@ export class UnsafeColumnError extends MigrateError {
     this.column = column;
   }
 }
+
+export type DatabaseAccessProblem =
+  /** No server answers at that address, or not within the connection timeout. */
+  | "UNREACHABLE"
+  /** The server refused the user name or password. */
+  | "AUTHENTICATION_FAILED"
+  /** The server (or the file system) has no database of that name. */
+  | "DATABASE_NOT_FOUND"
+  /** The database accepts reads only (a standby, a read-only file or setting). */
+  | "READ_ONLY"
+  /** The login works but lacks a privilege the migration needs. */
+  | "PERMISSION_DENIED";
+
+/** The database cannot be used as asked. `code` says why; nothing was changed. */
+export class DatabaseAccessError extends MigrateError {
+  declare readonly code: DatabaseAccessProblem;
+  constructor(code: DatabaseAccessProblem, message: string, options: { hint: string; cause?: unknown }) {
+    super(code, message, options);
+  }
+}

@@ -1,6 +1,6 @@
 export type {
   AllowedValuesCheck, Column, ColumnDefault, ColumnRef, ColumnType, ForeignKey, Index, JsonValue,
-  KeyConstraint, ReferentialAction, Routine, Table, View, ViewCondition,
+  KeyConstraint, ReferentialAction, Routine, TouchUpdatedAtRoutine, CleanupExpiredSessionsRoutine, Table, View, ViewCondition,
 } from "./model/types.js";
 export { defineTable, now, value, json, type ColumnSpec, type ColumnSpecs, type TableSpec, type TableDefinition } from "./model/define-table.js";
 export * as schema from "./schema/index.js";
@@ -12,12 +12,12 @@ export { defineExtension, resolveSchema, type Extension, type ExtensionSpec, typ
 export type { DialectAdapter } from "./dialect-adapter.js";
 export {
   createRunner, renderMigration,
-  type Direction, type DownResult, type MigrationRun, type MigrationState, type MigrationStatus, type Migrator,
+  type Direction, type DownResult, type MigrationEvent, type RunOptions, type MigrationRun, type MigrationState, type MigrationStatus, type Migrator,
   type RunnerOptions, type SqlOptions, type UpResult,
 } from "./runner/migrator.js";
 export { ledgerTable, type LedgerEntry } from "./runner/ledger.js";
 export {
-  MigrateError, ChecksumMismatchError, InvalidExtensionError, InvalidOptionsError, LockTimeoutError,
+  MigrateError, ChecksumMismatchError, DatabaseAccessError, type DatabaseAccessProblem, InvalidExtensionError, InvalidOptionsError, LockTimeoutError,
   MigrationFailedError, UnknownMigrationError, UnsafeColumnError,
 } from "./errors.js";
 export type {

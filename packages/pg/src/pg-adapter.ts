@@ -1,4 +1,4 @@
-import { type DialectAdapter, InvalidOptionsError, LockTimeoutError, ledgerTable, schema as model } from "@better-auth/migrate-core";
+import { DatabaseAccessError, type DialectAdapter, InvalidOptionsError, LockTimeoutError, ledgerTable, schema as model } from "@better-auth/migrate-core";
 import { type Kysely, sql } from "kysely";
 import { quoteIdentifier } from "./pg-quote.js";
 import { FUNCTION_BODY_TAG, type PostgresRenderOptions, PostgresRenderer } from "./pg-renderer.js";
@@ -25,6 +25,31 @@ export function advisoryLockKey(schema: string): [number, number] {
 
 const LOCK_POLL_MS = 50;
 
+/** What the adapter may say about where it connects, for error messages: never the password. */
+export interface PostgresTarget {
+  host?: string;
+  port?: number;
+  database?: string;
+  user?: string;
+}
+
+/** Reads host, port, database and user (never the password) from a connection URL. */
+export function describeUrl(url: string): PostgresTarget {
+  try {
+    const parsed = new URL(url);
+    return {
+      host: parsed.hostname || "localhost",
+      port: parsed.port ? Number(parsed.port) : 5432,
+      database: decodeURIComponent(parsed.pathname.slice(1)) || undefined,
+      user: decodeURIComponent(parsed.username) || undefined,
+    } as PostgresTarget;
+  } catch {
+    return {};
+  }
+}
+
+const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "ECONNRESET"]);
+
 export function validateSchemaName(schema: string): void {
   if (schema.length === 0 || Buffer.byteLength(schema) > 63) {
     throw new InvalidOptionsError(`schema must be 1 to 63 bytes long, not "${schema}".`);
@@ -45,8 +70,11 @@ export class PostgresAdapter implements DialectAdapter {
   readonly renderer: PostgresRenderer;
   readonly #lockKey: [number, number];
 
-  constructor(options: PostgresRenderOptions) {
+  readonly #target: PostgresTarget;
+
+  constructor(options: PostgresRenderOptions, target: PostgresTarget = {}) {
     validateSchemaName(options.schema);
+    this.#target = target;
     this.schema = options.schema;
     this.renderer = new PostgresRenderer(options);
     this.#lockKey = advisoryLockKey(options.schema);
@@ -85,6 +113,48 @@ export class PostgresAdapter implements DialectAdapter {
 
   async releaseLock(db: Kysely<unknown>): Promise<void> {
     await sql`SELECT pg_advisory_unlock(${this.#lockKey[0]}, ${this.#lockKey[1]})`.execute(db);
+  }
+
+  atomically<T>(db: Kysely<unknown>, work: (db: Kysely<unknown>) => Promise<T>): Promise<T> {
+    return db.transaction().execute(work);
+  }
+
+  translateError(error: unknown): DatabaseAccessError | undefined {
+    if (!(error instanceof Error)) return undefined;
+    const code = (error as { code?: string }).code;
+    const { host, port, database, user } = this.#target;
+    const server = host ? `PostgreSQL at ${host}:${port}` : "PostgreSQL";
+    if ((code && UNREACHABLE_CODES.has(code)) || /timeout.*connect|connection timeout/i.test(error.message)) {
+      return new DatabaseAccessError("UNREACHABLE", `Cannot reach ${server} (${code ?? "connection timed out"}).`, {
+        hint: "Check the host and port, and that the server is running and accepts TCP connections.",
+        cause: error,
+      });
+    }
+    switch (code) {
+      case "28P01":
+      case "28000":
+        return new DatabaseAccessError("AUTHENTICATION_FAILED", `${server} refused the login${user ? ` of user "${user}"` : ""}.`, {
+          hint: "Check the user name and password in the URL (special characters in the password must be percent-encoded).",
+          cause: error,
+        });
+      case "3D000":
+        return new DatabaseAccessError("DATABASE_NOT_FOUND", `${server} has no database${database ? ` "${database}"` : " of that name"}.`, {
+          hint: "Create it first: better-auth-migrate db create, or CREATE DATABASE.",
+          cause: error,
+        });
+      case "25006":
+        return new DatabaseAccessError("READ_ONLY", `${server} accepts only reads here: ${error.message}.`, {
+          hint: "Point the URL at the primary server, or a database that is not read-only.",
+          cause: error,
+        });
+      case "42501":
+        return new DatabaseAccessError("PERMISSION_DENIED", `${server}: ${error.message}.`, {
+          hint: "Run migrations as the role that owns the database (or its schema).",
+          cause: error,
+        });
+      default:
+        return undefined;
+    }
   }
 
   readTimestamp(value: unknown): Date {

@@ -100,17 +100,21 @@ export interface View {
  * declare they do not need them and get the same behaviour another way (an SQLite trigger, MySQL's
  * `ON UPDATE`, a DELETE sent by the migrator).
  */
-export type Routine =
-  | {
-      readonly kind: "touchUpdatedAt";
-      readonly name: string;
-      readonly comment: string;
-    }
-  | {
-      readonly kind: "cleanupExpiredSessions";
-      readonly name: string;
-      readonly comment: string;
-      readonly table: string;
-      readonly expiresAt: string;
-      readonly active: string;
-    };
+export type Routine = TouchUpdatedAtRoutine | CleanupExpiredSessionsRoutine;
+
+/** Sets an `autoUpdate` column to the current time on update; its trigger names the column. */
+export interface TouchUpdatedAtRoutine {
+  readonly kind: "touchUpdatedAt";
+  readonly name: string;
+  readonly comment: string;
+}
+
+/** Deletes the sessions that are expired or inactive and returns how many it deleted. */
+export interface CleanupExpiredSessionsRoutine {
+  readonly kind: "cleanupExpiredSessions";
+  readonly name: string;
+  readonly comment: string;
+  readonly table: string;
+  readonly expiresAt: string;
+  readonly active: string;
+}

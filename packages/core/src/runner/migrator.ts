@@ -1,6 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import type { DialectAdapter } from "../dialect-adapter.js";
-import { ChecksumMismatchError, InvalidOptionsError, MigrationFailedError, UnknownMigrationError, UnsafeColumnError } from "../errors.js";
+import { ChecksumMismatchError, InvalidOptionsError, MigrateError, MigrationFailedError, UnknownMigrationError, UnsafeColumnError } from "../errors.js";
 import { migrationChecksum } from "../migrations/checksum.js";
 import type { ResolvedSchema } from "../migrations/extensions.js";
 import { invertOperations, type Migration, type Operation } from "../migrations/operations.js";
@@ -45,6 +45,16 @@ export interface MigrationStatus {
   appliedChecksum: string | null;
 }
 
+/** Reported while `up` or `down` runs, so that a caller can show progress. */
+export type MigrationEvent =
+  | { type: "start"; direction: Direction; id: string; name: string }
+  | { type: "done"; direction: Direction; id: string; name: string; durationMs: number };
+
+export interface RunOptions {
+  /** Called before and after each migration. */
+  onProgress?: (event: MigrationEvent) => void;
+}
+
 export interface SqlOptions {
   /** `up` (default): the DDL that creates the schema; `down`: the DDL that removes it, newest first. */
   direction?: Direction;
@@ -53,9 +63,9 @@ export interface SqlOptions {
 /** The migrator every adapter returns from its `createMigrator`: the same methods on every dialect. */
 export interface Migrator {
   /** Applies every pending migration in order, each in its own transaction, under the migration lock. */
-  up(): Promise<UpResult>;
+  up(options?: RunOptions): Promise<UpResult>;
   /** Reverts the newest applied migrations (one unless `steps` says more). */
-  down(options?: { steps?: number }): Promise<DownResult>;
+  down(options?: RunOptions & { steps?: number }): Promise<DownResult>;
   /** Each migration: applied, pending, changed since applied, or unknown to this code. */
   status(): Promise<MigrationStatus[]>;
   /** The DDL of every migration, as text, without touching a database. */
@@ -165,11 +175,12 @@ export function createRunner(adapter: DialectAdapter, db: Kysely<unknown>, schem
     }
   }
 
-  async function run(conn: Kysely<unknown>, migration: Migration, direction: Direction): Promise<MigrationRun> {
+  async function run(conn: Kysely<unknown>, migration: Migration, direction: Direction, onProgress: RunOptions["onProgress"]): Promise<MigrationRun> {
     const statements = renderMigration(adapter, migration, direction);
+    onProgress?.({ type: "start", direction, id: migration.id, name: migration.name });
     const started = performance.now();
     try {
-      return await conn.transaction().execute(async (trx) => {
+      const result = await adapter.atomically(conn, async (trx) => {
         await execute(trx, statements);
         const durationMs = Math.round(performance.now() - started);
         if (direction === "up") {
@@ -182,16 +193,26 @@ export function createRunner(adapter: DialectAdapter, db: Kysely<unknown>, schem
         }
         return { id: migration.id, name: migration.name, durationMs };
       });
+      onProgress?.({ type: "done", direction, ...result });
+      return result;
     } catch (error) {
-      const statement = (error as { statement?: string }).statement;
-      throw new MigrationFailedError(migration.id, error, statement);
+      throw adapter.translateError(error) ?? new MigrationFailedError(migration.id, error, (error as { statement?: string }).statement);
+    }
+  }
+
+  /** Driver errors that mean "cannot use this database" become typed errors at every entry point. */
+  async function guarded<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw error instanceof MigrateError ? error : (adapter.translateError(error) ?? error);
     }
   }
 
   return {
     migrations,
 
-    async up() {
+    up: (options = {}) => guarded(async () => {
       // Fast path without the lock: reading committed ledger rows is safe, and when nothing is
       // pending (the usual case at every deploy) this is two round trips.
       if (pendingMigrations(await readLedgerIfExists(db)).length === 0) return { applied: [] };
@@ -201,12 +222,12 @@ export function createRunner(adapter: DialectAdapter, db: Kysely<unknown>, schem
         const pending = pendingMigrations(await readLedger(conn));
         await refuseUnsafeColumns(conn, pending);
         const applied: MigrationRun[] = [];
-        for (const migration of pending) applied.push(await run(conn, migration, "up"));
+        for (const migration of pending) applied.push(await run(conn, migration, "up", options.onProgress));
         return { applied };
       });
-    },
+    }),
 
-    async down(options = {}) {
+    down: (options = {}) => guarded(async () => {
       const steps = options.steps ?? 1;
       if (!Number.isInteger(steps) || steps < 1) throw new InvalidOptionsError(`steps must be a positive whole number, not ${String(options.steps)}.`);
       if (!(await adapter.ledgerExists(db))) return { reverted: [] };
@@ -219,12 +240,12 @@ export function createRunner(adapter: DialectAdapter, db: Kysely<unknown>, schem
         const changed = toRevert.filter((m) => entries.find((e) => e.id === m.id)!.checksum !== checksums.get(m.id)).map((m) => m.id);
         if (changed.length > 0) throw new ChecksumMismatchError(changed);
         const reverted: MigrationRun[] = [];
-        for (const migration of toRevert) reverted.push(await run(conn, migration, "down"));
+        for (const migration of toRevert) reverted.push(await run(conn, migration, "down", options.onProgress));
         return { reverted };
       });
-    },
+    }),
 
-    async status() {
+    status: () => guarded(async () => {
       const entries = await readLedgerIfExists(db);
       const byId = new Map(entries.map((e) => [e.id, e]));
       const known: MigrationStatus[] = migrations.map((m) => {
@@ -244,7 +265,7 @@ export function createRunner(adapter: DialectAdapter, db: Kysely<unknown>, schem
         .filter((e) => !checksums.has(e.id))
         .map((e) => ({ id: e.id, name: e.name, state: "unknown", appliedAt: e.appliedAt, durationMs: e.durationMs, checksum: null, appliedChecksum: e.checksum }));
       return [...known, ...unknown];
-    },
+    }),
 
     sql(options = {}) {
       const direction = options.direction ?? "up";
@@ -254,9 +275,7 @@ export function createRunner(adapter: DialectAdapter, db: Kysely<unknown>, schem
         .join("\n");
     },
 
-    cleanupExpiredSessions() {
-      return adapter.cleanupExpiredSessions(db);
-    },
+    cleanupExpiredSessions: () => guarded(() => adapter.cleanupExpiredSessions(db)),
 
     async close() {
       await options.onClose?.();

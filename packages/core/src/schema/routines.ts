@@ -1,7 +1,7 @@
-import type { Routine } from "../model/types.js";
+import type { CleanupExpiredSessionsRoutine, TouchUpdatedAtRoutine } from "../model/types.js";
 
 /** Keeps every `autoUpdate` column current; used by a BEFORE UPDATE trigger on each such table. */
-export const touchUpdatedAt: Routine = {
+export const touchUpdatedAt: TouchUpdatedAtRoutine = {
   kind: "touchUpdatedAt",
   // Prefixed: a bare set_updated_at() is a common name in hand-made schemas and must not be replaced.
   name: "better_auth_set_updated_at",
@@ -9,7 +9,7 @@ export const touchUpdatedAt: Routine = {
 };
 
 /** Deletes sessions that are expired or inactive and returns how many it deleted. */
-export const cleanupExpiredSessions: Routine = {
+export const cleanupExpiredSessions: CleanupExpiredSessionsRoutine = {
   kind: "cleanupExpiredSessions",
   name: "cleanup_expired_sessions",
   comment: "Deletes expired and inactive sessions; returns how many. Managed by Better Auth.",

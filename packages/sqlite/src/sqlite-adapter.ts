@@ -1,0 +1,123 @@
+import { DatabaseAccessError, type DialectAdapter, LockTimeoutError, ledgerTable, schema as model } from "@better-auth/migrate-core";
+import { type Kysely, sql } from "kysely";
+import { SqliteRenderer } from "./sqlite-renderer.js";
+
+const LOCK_POLL_MS = 25;
+/** How long an ordinary statement waits for another connection's write to finish. */
+export const BUSY_TIMEOUT_MS = 5_000;
+const SAVEPOINT = "better_auth_migration";
+
+/**
+ * SQLite: transactional DDL; the migration lock is SQLite's own write lock, taken with
+ * BEGIN IMMEDIATE and held for the whole run. Each migration runs in a savepoint inside it.
+ */
+export class SqliteAdapter implements DialectAdapter {
+  readonly dialectName = "SQLite";
+  readonly supportsTransactionalDdl = true;
+  // Statements go through prepare(), which takes one statement at a time.
+  readonly supportsMultipleStatements = false;
+  readonly schema = undefined;
+  readonly renderer = new SqliteRenderer();
+  readonly #filename: string;
+
+  constructor(filename: string) {
+    this.#filename = filename;
+  }
+
+  renderOperation = (op: Parameters<SqliteRenderer["render"]>[0]) => this.renderer.render(op);
+
+  async ledgerExists(db: Kysely<unknown>): Promise<boolean> {
+    const { rows } = await sql<{ found: number }>`SELECT count(*) AS found FROM sqlite_schema WHERE type = 'table' AND name = ${ledgerTable.name}`.execute(db);
+    return Number(rows[0]?.found) > 0;
+  }
+
+  async prepareLedger(db: Kysely<unknown>): Promise<void> {
+    if (await this.ledgerExists(db)) return;
+    for (const statement of this.renderer.createTableIfNotExists(ledgerTable)) await sql.raw(statement).execute(db);
+  }
+
+  async acquireLock(db: Kysely<unknown>, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    // better-sqlite3 waits for a busy database synchronously, which would stall every other
+    // connection of this process, the lock holder included. So wait here, asynchronously, and let
+    // BEGIN IMMEDIATE fail at once while another connection writes.
+    await sql.raw("PRAGMA busy_timeout = 0").execute(db);
+    try {
+      for (;;) {
+        try {
+          await sql.raw("BEGIN IMMEDIATE").execute(db);
+          return;
+        } catch (error) {
+          if ((error as { code?: string }).code !== "SQLITE_BUSY") throw error;
+        }
+        if (Date.now() >= deadline) throw new LockTimeoutError(timeoutMs);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(LOCK_POLL_MS, Math.max(1, deadline - Date.now()))));
+      }
+    } finally {
+      await sql.raw(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`).execute(db);
+    }
+  }
+
+  async releaseLock(db: Kysely<unknown>): Promise<void> {
+    // Commits the migrations that completed; a failed one was already rolled back to its savepoint.
+    try {
+      await sql.raw("COMMIT").execute(db);
+    } catch (error) {
+      // SQLite may already have rolled the transaction back by itself (a full disk, an I/O error).
+      if (!/no transaction is active/i.test((error as Error).message)) throw error;
+    }
+  }
+
+  async atomically<T>(db: Kysely<unknown>, work: (db: Kysely<unknown>) => Promise<T>): Promise<T> {
+    await sql.raw(`SAVEPOINT ${SAVEPOINT}`).execute(db);
+    try {
+      const result = await work(db);
+      await sql.raw(`RELEASE ${SAVEPOINT}`).execute(db);
+      return result;
+    } catch (error) {
+      await sql.raw(`ROLLBACK TO ${SAVEPOINT}`).execute(db);
+      await sql.raw(`RELEASE ${SAVEPOINT}`).execute(db);
+      throw error;
+    }
+  }
+
+  translateError(error: unknown): DatabaseAccessError | undefined {
+    if (!(error instanceof Error)) return undefined;
+    const code = (error as { code?: string }).code ?? "";
+    const file = this.#filename;
+    if (code.startsWith("SQLITE_READONLY")) {
+      return new DatabaseAccessError("READ_ONLY", `The SQLite database ${file} is read-only: ${error.message}.`, {
+        hint: "Open it without mode=ro, and check that the file and its folder are writable.",
+        cause: error,
+      });
+    }
+    if (code.startsWith("SQLITE_CANTOPEN") || /directory does not exist/i.test(error.message)) {
+      return new DatabaseAccessError("DATABASE_NOT_FOUND", `Cannot open the SQLite database ${file}: ${error.message}.`, {
+        hint: "Check the path; its folder must exist (better-auth-migrate db create makes the file).",
+        cause: error,
+      });
+    }
+    if (code === "SQLITE_NOTADB") {
+      return new DatabaseAccessError("DATABASE_NOT_FOUND", `${file} is not an SQLite database.`, {
+        hint: "Point the URL at an SQLite file, or at a path where a new one may be created.",
+        cause: error,
+      });
+    }
+    if (code.startsWith("SQLITE_PERM") || code.startsWith("SQLITE_AUTH")) {
+      return new DatabaseAccessError("PERMISSION_DENIED", `SQLite refused access to ${file}: ${error.message}.`, {
+        hint: "Check the file's permissions.",
+        cause: error,
+      });
+    }
+    return undefined;
+  }
+
+  readTimestamp(value: unknown): Date {
+    return new Date(String(value));
+  }
+
+  async cleanupExpiredSessions(db: Kysely<unknown>): Promise<number> {
+    const result = await sql.raw(this.renderer.cleanupStatement(model.cleanupExpiredSessions)).execute(db);
+    return Number(result.numAffectedRows ?? 0n);
+  }
+}

@@ -1,0 +1,74 @@
+import { createRunner, type Extension, InvalidOptionsError, type Migrator, resolveSchema } from "@better-auth/migrate-core";
+import Database from "better-sqlite3";
+import { Kysely, SqliteDialect } from "kysely";
+import { BUSY_TIMEOUT_MS, SqliteAdapter } from "./sqlite-adapter.js";
+import { parseSqliteUrl } from "./sqlite-url.js";
+
+/** Where the migrator works: exactly one of these. */
+export type SqliteConnection<DB = unknown> =
+  /** `sqlite:./auth.db`, `file:auth.db`, a plain path, or `:memory:`; `?mode=ro` opens read-only. The migrator opens and closes it. */
+  | { url: string; database?: never; db?: never }
+  /** An open better-sqlite3 database; left open on `close()`. */
+  | { database: Database.Database; url?: never; db?: never }
+  /**
+   * An existing Kysely instance on SQLite; left open on `close()`. Enable foreign keys on its
+   * connection yourself (`PRAGMA foreign_keys = ON`): SQLite does not keep that setting in the file.
+   */
+  | { db: Kysely<DB>; url?: never; database?: never };
+
+export type SqliteMigratorOptions<DB = unknown> = SqliteConnection<DB> & {
+  /** Tables and columns to add, from `defineExtension`; each becomes one more migration. */
+  extensions?: readonly Extension[];
+  /** How long `up`/`down` wait for another writer. Default 60 000 ms. */
+  lockTimeoutMs?: number;
+};
+
+/** Foreign keys are off in SQLite unless each connection turns them on. */
+function prepareConnection(database: Database.Database): Database.Database {
+  database.pragma("foreign_keys = ON");
+  database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  return database;
+}
+
+/**
+ * Creates a migrator for the Better Auth schema on SQLite.
+ *
+ * @example
+ * const migrator = createMigrator({ url: "sqlite:./better-auth.db" });
+ * await migrator.up();
+ * await migrator.close();
+ */
+export function createMigrator<DB = unknown>(options: SqliteMigratorOptions<DB>): Migrator {
+  const given = [options.url, options.database, options.db].filter((v) => v !== undefined).length;
+  if (given !== 1) {
+    throw new InvalidOptionsError("createMigrator needs exactly one of url, database or db.", 'Pass { url: "sqlite:./better-auth.db" }.');
+  }
+  const schema = resolveSchema(options.extensions);
+  let db: Kysely<unknown>;
+  let filename: string;
+  let onClose: (() => Promise<void>) | undefined;
+  if (options.db) {
+    db = options.db as unknown as Kysely<unknown>;
+    filename = "(Kysely instance)";
+  } else if (options.database) {
+    const database = prepareConnection(options.database);
+    filename = database.name;
+    db = new Kysely({ dialect: new SqliteDialect({ database }) });
+  } else {
+    if (typeof options.url !== "string") throw new InvalidOptionsError("url must be a string.");
+    const location = parseSqliteUrl(options.url);
+    filename = location.filename;
+    // Opened on first use, so that a bad path surfaces as a typed error from the method called.
+    const kysely = new Kysely<unknown>({
+      dialect: new SqliteDialect({
+        database: async () => prepareConnection(new Database(location.filename, { readonly: location.readonly })),
+      }),
+    });
+    db = kysely;
+    onClose = () => kysely.destroy();
+  }
+  return createRunner(new SqliteAdapter(filename), db, schema, {
+    ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
+    ...(onClose ? { onClose } : {}),
+  });
+}

@@ -1,0 +1,48 @@
+import { coreMigrations, defineExtension, defineTable, now, renderMigration, value } from "@better-auth/migrate-core";
+import { describe, expect, it } from "vitest";
+import { SqliteAdapter } from "./sqlite-adapter.js";
+
+const adapter = new SqliteAdapter(":memory:");
+const ddl = () => coreMigrations.flatMap((m) => renderMigration(adapter, m, "up")).join(";\n");
+
+describe("SQLite rendering", () => {
+  it("is deterministic and creates no functions", () => {
+    expect(ddl()).toBe(ddl());
+    expect(ddl()).not.toMatch(/CREATE FUNCTION/);
+  });
+
+  it("keeps each column to its logical type with STRICT tables and checks", () => {
+    const text = ddl();
+    expect(text).toContain(`"email_verified" INTEGER NOT NULL DEFAULT 0 CHECK ("email_verified" IN (0, 1))`);
+    expect(text).toContain(`"metadata" TEXT NOT NULL DEFAULT '{}' CHECK (json_valid("metadata"))`);
+    expect(text).toContain(`"ip_address" TEXT CHECK (length("ip_address") <= 45)`);
+    expect(text).toMatch(/"expires_at" TEXT NOT NULL CHECK \("expires_at" GLOB '\[0-9\]/);
+    expect(text).toContain(`"created_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`);
+    expect(text.match(/\) STRICT/g)).toHaveLength(6);
+  });
+
+  it("keeps updated_at with a trigger that cannot fire itself again", () => {
+    expect(ddl()).toContain(
+      `CREATE TRIGGER "users_set_updated_at" AFTER UPDATE ON "users" FOR EACH ROW WHEN NEW."updated_at" IS OLD."updated_at"\n` +
+        `BEGIN\n  UPDATE "users" SET "updated_at" = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE rowid = NEW.rowid AND "updated_at" IS NOT strftime('%Y-%m-%dT%H:%M:%fZ', 'now');\nEND`,
+    );
+  });
+
+  it("adds a unique column through a unique index, and refuses a current-time default on an existing table", () => {
+    const extension = defineExtension({ id: "0100_handle", name: "handle", columns: { users: { handle: { type: "string", nullable: true, unique: true }, tier: { type: "string", default: value("free") } } } });
+    expect(renderMigration(adapter, extension.migration, "up")).toEqual([
+      `ALTER TABLE "users" ADD COLUMN "handle" TEXT`,
+      `CREATE UNIQUE INDEX "users_handle_key" ON "users" ("handle")`,
+      `ALTER TABLE "users" ADD COLUMN "tier" TEXT NOT NULL DEFAULT 'free'`,
+    ]);
+    expect(renderMigration(adapter, extension.migration, "down")).toEqual([
+      `ALTER TABLE "users" DROP COLUMN "tier"`,
+      `DROP INDEX "users_handle_key"`,
+      `ALTER TABLE "users" DROP COLUMN "handle"`,
+    ]);
+    const stamped = defineExtension({ id: "0101_seen", name: "seen", columns: { users: { seen_at: { type: "timestamp", default: now() } } } });
+    expect(() => renderMigration(adapter, stamped.migration, "up")).toThrow(/cannot add column users.seen_at/);
+    const table = defineExtension({ id: "0102_t", name: "t", tables: [defineTable({ name: "t", comment: "A table.", columns: { id: { type: "id", primaryKey: true }, at: { type: "timestamp", default: now() } } })] });
+    expect(() => renderMigration(adapter, table.migration, "up")).not.toThrow();
+  });
+});

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseAccessError } from "@better-auth/migrate-core";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createMigrator } from "../src/index.js";
+
+describe("SQLite connections", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "ba-sqlite-conn-"));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function accessError(url: string): Promise<DatabaseAccessError> {
+    const migrator = createMigrator({ url });
+    try {
+      const error = await migrator.up().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DatabaseAccessError);
+      return error as DatabaseAccessError;
+    } finally {
+      await migrator.close();
+    }
+  }
+
+  it("creates the file on first up", async () => {
+    const migrator = createMigrator({ url: `sqlite:${join(dir, "new.db")}` });
+    expect((await migrator.up()).applied).toHaveLength(2);
+    await migrator.close();
+  });
+
+  it("reports a folder that does not exist", async () => {
+    expect((await accessError(`sqlite:${join(dir, "missing", "auth.db")}`)).code).toBe("DATABASE_NOT_FOUND");
+  });
+
+  it("reports a file that is not an SQLite database", async () => {
+    writeFileSync(join(dir, "notes.txt"), "x".repeat(4096));
+    expect((await accessError(join(dir, "notes.txt"))).code).toBe("DATABASE_NOT_FOUND");
+  });
+
+  it("reports a read-only database, and changes nothing", async () => {
+    const file = join(dir, "ro.db");
+    new Database(file).close();
+    expect((await accessError(`sqlite:${file}?mode=ro`)).code).toBe("READ_ONLY");
+    const check = new Database(file);
+    expect(check.prepare("SELECT name FROM sqlite_schema").all()).toEqual([]);
+    check.close();
+  });
+
+  it("accepts an open better-sqlite3 database and leaves it open", async () => {
+    const database = new Database(join(dir, "open.db"));
+    const migrator = createMigrator({ database });
+    await migrator.up();
+    await migrator.close();
+    expect(database.prepare("SELECT count(*) AS n FROM better_auth_migrations").get()).toEqual({ n: 2 });
+    expect(database.pragma("foreign_keys", { simple: true })).toBe(1);
+    database.close();
+  });
+});

@@ -1,0 +1,3 @@
+export type { AdapterHarness, HarnessDatabase, MigratorOptions } from "./harness.js";
+export { runnerSuite } from "./runner-suite.js";
+export { behaviourSuite } from "./behaviour-suite.js";
