@@ -1,7 +1,8 @@
 import { createRunner, type Extension, InvalidOptionsError, type Migrator, resolveSchema } from "@better-auth/migrate-core";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
-import { describeUrl, PostgresAdapter } from "./pg-adapter.js";
+import { PostgresAdapter } from "./pg-adapter.js";
+import { describeUrl } from "./pg-errors.js";
 
 /** Where the migrator connects: exactly one of these. */
 export type PostgresConnection<DB = unknown> =

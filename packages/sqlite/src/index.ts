@@ -4,3 +4,4 @@ export { SqliteRenderer, SQL_NOW } from "./sqlite-renderer.js";
 export { parseSqliteUrl, type SqliteLocation } from "./sqlite-url.js";
 export { quoteIdentifier, quoteLiteral } from "./sqlite-quote.js";
 export type { Migrator, MigrationStatus, UpResult, DownResult, BetterAuthDatabase, DatabaseWith } from "@better-auth/migrate-core";
+export { createDatabase, dropDatabase, type DatabaseOptions } from "./sqlite-database.js";

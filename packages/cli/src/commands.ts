@@ -1,0 +1,135 @@
+import type { MigrationStatus, Migrator } from "@better-auth/migrate-core";
+import { type AdapterModule, loadAdapter } from "./adapters.js";
+import { CliError } from "./cli-error.js";
+import { EXIT, type ExitCode } from "./exit-codes.js";
+import type { Output } from "./output.js";
+import type { Target } from "./target.js";
+
+export interface CommandContext {
+  target: Target;
+  out: Output;
+  options: { steps?: number; check: boolean; down: boolean; yes: boolean; lockTimeoutMs?: number; connectTimeoutMs?: number };
+  /** Asks a yes/no question in the terminal; undefined when there is no terminal to ask in. */
+  confirm: ((question: string) => Promise<boolean>) | undefined;
+}
+
+export type Command = (ctx: CommandContext) => Promise<ExitCode>;
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+async function withMigrator<T>(ctx: CommandContext, work: (migrator: Migrator, adapter: AdapterModule) => Promise<T>): Promise<T> {
+  const adapter = await loadAdapter(ctx.target);
+  const migrator = adapter.createMigrator({
+    url: ctx.target.url,
+    ...(ctx.options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: ctx.options.lockTimeoutMs }),
+    ...connectTimeout(ctx),
+  });
+  try {
+    return await work(migrator, adapter);
+  } finally {
+    await migrator.close();
+  }
+}
+
+const connectTimeout = (ctx: CommandContext) =>
+  ctx.options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: ctx.options.connectTimeoutMs };
+
+/** Destructive commands go ahead only with --yes, or a "yes" typed in a terminal. */
+async function confirmed(ctx: CommandContext, command: string, question: string): Promise<void> {
+  if (ctx.options.yes) return;
+  if (!ctx.confirm) {
+    throw new CliError("NOT_CONFIRMED", `${command} changes the database and there is no terminal to confirm in.`, {
+      exitCode: EXIT.NOT_CONFIRMED,
+      hint: `Pass --yes to run ${command} without asking.`,
+    });
+  }
+  if (!(await ctx.confirm(question))) {
+    throw new CliError("NOT_CONFIRMED", `${command} cancelled; nothing was changed.`, { exitCode: EXIT.NOT_CONFIRMED });
+  }
+}
+
+export const up: Command = (ctx) =>
+  withMigrator(ctx, async (migrator) => {
+    const started = performance.now();
+    const { applied } = await migrator.up({
+      onProgress: (event) => {
+        if (event.type === "done") ctx.out.say(`  applied ${event.id}  (${event.durationMs} ms)`);
+      },
+    });
+    const total = Math.round(performance.now() - started);
+    if (applied.length === 0) ctx.out.say(`Nothing to apply: all ${plural(migrator.migrations.length, "migration")} are applied.`);
+    else ctx.out.say(`${plural(applied.length, "migration")} applied in ${total} ms.`);
+    ctx.out.result({ database: ctx.target.display, dialect: ctx.target.dialect, applied, durationMs: total });
+    return EXIT.OK;
+  });
+
+export const down: Command = (ctx) =>
+  withMigrator(ctx, async (migrator) => {
+    const steps = ctx.options.steps ?? 1;
+    const applied = (await migrator.status()).filter((s) => s.state === "applied" || s.state === "changed");
+    const doomed = applied.slice(-steps).reverse().map((s) => s.id);
+    if (doomed.length === 0) {
+      ctx.out.say("Nothing to revert: no migration is applied.");
+      ctx.out.result({ database: ctx.target.display, reverted: [] });
+      return EXIT.OK;
+    }
+    await confirmed(ctx, "down", `Revert ${doomed.join(", ")} on ${ctx.target.display}? Data in the tables it drops is lost. [y/N] `);
+    const { reverted } = await migrator.down({
+      steps,
+      onProgress: (event) => {
+        if (event.type === "done") ctx.out.say(`  reverted ${event.id}  (${event.durationMs} ms)`);
+      },
+    });
+    ctx.out.say(`${plural(reverted.length, "migration")} reverted.`);
+    ctx.out.result({ database: ctx.target.display, reverted });
+    return EXIT.OK;
+  });
+
+function describeStatus(s: MigrationStatus): string {
+  const when = s.appliedAt ? `  ${s.appliedAt.toISOString()}  (${s.durationMs} ms)` : "";
+  const note = s.state === "changed" ? "  definition changed since it was applied" : s.state === "unknown" ? "  not defined by this code" : "";
+  return `  ${s.state.padEnd(8)} ${s.id}${when}${note}`;
+}
+
+export const status: Command = (ctx) =>
+  withMigrator(ctx, async (migrator) => {
+    const migrations = await migrator.status();
+    const outstanding = migrations.filter((s) => s.state !== "applied");
+    for (const s of migrations) ctx.out.say(describeStatus(s));
+    ctx.out.say(outstanding.length === 0 ? "Up to date." : `${plural(outstanding.length, "migration")} not up to date.`);
+    ctx.out.result({ database: ctx.target.display, dialect: ctx.target.dialect, upToDate: outstanding.length === 0, migrations });
+    return ctx.options.check && outstanding.length > 0 ? EXIT.PENDING : EXIT.OK;
+  });
+
+export const sqlText: Command = (ctx) =>
+  withMigrator(ctx, async (migrator) => {
+    const text = migrator.sql({ direction: ctx.options.down ? "down" : "up" });
+    if (ctx.out.json) ctx.out.result({ dialect: ctx.target.dialect, direction: ctx.options.down ? "down" : "up", sql: text });
+    else ctx.out.data(text);
+    return EXIT.OK;
+  });
+
+export const cleanup: Command = (ctx) =>
+  withMigrator(ctx, async (migrator) => {
+    const deleted = await migrator.cleanupExpiredSessions();
+    ctx.out.say(`Deleted ${plural(deleted, "expired or inactive session")}.`);
+    ctx.out.result({ database: ctx.target.display, deleted });
+    return EXIT.OK;
+  });
+
+export const dbCreate: Command = async (ctx) => {
+  const adapter = await loadAdapter(ctx.target);
+  const { database, created } = await adapter.createDatabase({ url: ctx.target.url, ...connectTimeout(ctx) });
+  ctx.out.say(created ? `Created database ${database}.` : `Database ${database} already exists; nothing to do.`);
+  ctx.out.result({ database, created });
+  return EXIT.OK;
+};
+
+export const dbDrop: Command = async (ctx) => {
+  const adapter = await loadAdapter(ctx.target);
+  await confirmed(ctx, "db drop", `Drop the database ${ctx.target.display} and everything in it? [y/N] `);
+  const { database, dropped } = await adapter.dropDatabase({ url: ctx.target.url, ...connectTimeout(ctx) });
+  ctx.out.say(dropped ? `Dropped database ${database}.` : `Database ${database} does not exist; nothing to do.`);
+  ctx.out.result({ database, dropped });
+  return EXIT.OK;
+};

@@ -1,0 +1,119 @@
+import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline/promises";
+import { parseArgs } from "node:util";
+import { CliError, exitCodeOf } from "./cli-error.js";
+import { cleanup, type Command, dbCreate, dbDrop, down, sqlText, status, up } from "./commands.js";
+import { EXIT, type ExitCode } from "./exit-codes.js";
+import { COMMANDS, commandHelp, generalHelp } from "./help.js";
+import { Output, type Streams } from "./output.js";
+import { resolveTarget } from "./target.js";
+
+export interface Io extends Streams {
+  env: NodeJS.ProcessEnv;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+}
+
+const HANDLERS: Record<string, Command> = { up, down, status, sql: sqlText, cleanup, "db create": dbCreate, "db drop": dbDrop };
+
+function positiveInteger(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new CliError("BAD_OPTION", `${name} needs a positive whole number, not "${text}".`);
+  return n;
+}
+
+/** Runs one command line and returns its exit status. Never throws. */
+export async function run(argv: string[], io: Io): Promise<ExitCode> {
+  const json = argv.includes("--json");
+  const out = new Output(json, io);
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        strict: true,
+        options: {
+          url: { type: "string" },
+          json: { type: "boolean" },
+          yes: { type: "boolean", short: "y" },
+          steps: { type: "string" },
+          check: { type: "boolean" },
+          down: { type: "boolean" },
+          "lock-timeout": { type: "string" },
+          "connect-timeout": { type: "string" },
+          help: { type: "boolean", short: "h" },
+          version: { type: "boolean" },
+        },
+      });
+    } catch (error) {
+      throw new CliError("BAD_OPTION", (error as Error).message.split("\n")[0]!, { hint: "See better-auth-migrate --help." });
+    }
+    const { values, positionals } = parsed;
+    if (values.url !== undefined) out.addSecrets(resolveSecretsEarly(values.url));
+    if (values.version) {
+      const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+      io.stdout.write(`${pkg.version}\n`);
+      return EXIT.OK;
+    }
+    const name = positionals[0] === "db" && positionals[1] ? `db ${positionals[1]}` : positionals[0];
+    if (values.help || name === "help") {
+      const topic = name === "help" ? positionals.slice(1).join(" ") : name;
+      io.stdout.write(topic && COMMANDS[topic] ? commandHelp(topic) : generalHelp());
+      return EXIT.OK;
+    }
+    if (!name) {
+      io.stderr.write(generalHelp());
+      return EXIT.USAGE;
+    }
+    const handler = HANDLERS[name];
+    if (!handler) throw new CliError("UNKNOWN_COMMAND", `Unknown command "${positionals.join(" ")}".`, { hint: "See better-auth-migrate --help." });
+    const expected = name.startsWith("db ") ? 2 : 1;
+    if (positionals.length > expected) throw new CliError("BAD_ARGUMENT", `Unexpected argument "${positionals[expected]}".`, { hint: `See better-auth-migrate ${name} --help.` });
+
+    const target = resolveTarget(values.url, io.env);
+    out.addSecrets(target.secrets);
+    const announce = target.embedded
+      ? `Using the embedded SQLite database ${target.display} (no --url or DATABASE_URL set).`
+      : `Database: ${target.display}`;
+    out.say(announce, name === "sql" ? "stderr" : "stdout");
+
+    const interactive = Boolean(io.stdin.isTTY && io.stdout.isTTY);
+    const lockTimeoutMs = positiveInteger("--lock-timeout", values["lock-timeout"]);
+    const connectTimeoutMs = positiveInteger("--connect-timeout", values["connect-timeout"]);
+    const steps = positiveInteger("--steps", values.steps);
+    return await handler({
+      target,
+      out,
+      options: { check: values.check === true, down: values.down === true, yes: values.yes === true, ...(steps ? { steps } : {}), ...(lockTimeoutMs ? { lockTimeoutMs } : {}), ...(connectTimeoutMs ? { connectTimeoutMs } : {}) },
+      confirm: interactive ? (question) => ask(question, io) : undefined,
+    });
+  } catch (error) {
+    const e = error as { code?: unknown; message?: unknown; hint?: unknown };
+    out.error({
+      code: typeof e?.code === "string" ? e.code : "ERROR",
+      message: typeof e?.message === "string" ? e.message.split("\n")[0]! : String(error),
+      hint: typeof e?.hint === "string" ? e.hint : undefined,
+    });
+    return exitCodeOf(error);
+  }
+}
+
+/** The password of --url is secret even when the URL is not valid enough to resolve. */
+function resolveSecretsEarly(url: string): string[] {
+  try {
+    return resolveTarget(url, {}).secrets;
+  } catch {
+    const raw = /:\/\/[^/?#@]*?:([^/?#]*)@/.exec(url)?.[1];
+    return raw ? [raw] : [];
+  }
+}
+
+async function ask(question: string, io: Io): Promise<boolean> {
+  const rl = createInterface({ input: io.stdin, output: io.stdout as NodeJS.WritableStream });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}

@@ -1,0 +1,87 @@
+import { CliError } from "./cli-error.js";
+
+export type Dialect = "postgres" | "mysql" | "sqlite";
+
+/** The database a command works on, and how to talk about it without leaking the password. */
+export interface Target {
+  dialect: Dialect;
+  /** The npm package that handles this dialect. */
+  adapterPackage: string;
+  url: string;
+  /** The URL with its password replaced by ***. */
+  display: string;
+  /** No URL was given: the embedded SQLite file. */
+  embedded: boolean;
+  /** Strings that must never be printed (the password, raw and decoded). */
+  secrets: string[];
+}
+
+export const EMBEDDED_URL = "sqlite:./better-auth.db";
+const EMBEDDED_FILE = "./better-auth.db";
+
+const SCHEMES: Record<string, Dialect> = {
+  postgres: "postgres",
+  postgresql: "postgres",
+  mysql: "mysql",
+  mariadb: "mysql",
+  sqlite: "sqlite",
+  sqlite3: "sqlite",
+  file: "sqlite",
+};
+
+const PACKAGES: Record<Dialect, string> = {
+  postgres: "@better-auth/migrate-pg",
+  mysql: "@better-auth/migrate-mysql",
+  sqlite: "@better-auth/migrate-sqlite",
+};
+
+/** The password of a URL as written, found even when the URL does not parse. */
+function rawPassword(url: string): string | undefined {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/?#@]*?:([^/?#]*)@/i.exec(url)?.[1] || undefined;
+}
+
+function secretsOf(url: string): string[] {
+  const raw = rawPassword(url);
+  if (!raw) return [];
+  let decoded = raw;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    // keep the raw form only
+  }
+  return [...new Set([raw, decoded])];
+}
+
+/** Picks the database from --url, then DATABASE_URL, then the embedded SQLite file. */
+export function resolveTarget(urlOption: string | undefined, env: NodeJS.ProcessEnv): Target {
+  const given = urlOption ?? (env.DATABASE_URL ? env.DATABASE_URL : undefined);
+  if (given === undefined) {
+    return { dialect: "sqlite", adapterPackage: PACKAGES.sqlite, url: EMBEDDED_URL, display: EMBEDDED_FILE, embedded: true, secrets: [] };
+  }
+  const url = given.trim();
+  if (!url) throw new CliError("BAD_URL", "The database URL is empty.", { hint: "Pass --url or set DATABASE_URL." });
+  const secrets = secretsOf(url);
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  // No scheme (or a one-letter one, a Windows drive) means a file path: SQLite.
+  if (!scheme || scheme.length === 1) {
+    return { dialect: "sqlite", adapterPackage: PACKAGES.sqlite, url, display: url, embedded: false, secrets };
+  }
+  const dialect = SCHEMES[scheme];
+  if (!dialect) {
+    throw new CliError("UNKNOWN_SCHEME", `Unknown database URL scheme "${scheme}:".`, {
+      hint: "Use postgres://, postgresql://, mysql://, mariadb://, sqlite: or file:, or a file path.",
+    });
+  }
+  if (dialect === "sqlite") return { dialect, adapterPackage: PACKAGES.sqlite, url, display: url, embedded: false, secrets };
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new CliError("BAD_URL", `The ${scheme}:// URL is not a valid URL.`, {
+      hint: "Expected postgres://user:password@host:5432/database; percent-encode special characters in the user name and password.",
+    });
+  }
+  if (!parsed.hostname) throw new CliError("BAD_URL", `The ${scheme}:// URL names no host.`, { hint: "Expected postgres://user:password@host:5432/database." });
+  if (parsed.password) parsed.password = "***";
+  return { dialect, adapterPackage: PACKAGES[dialect], url, display: parsed.toString(), embedded: false, secrets };
+}

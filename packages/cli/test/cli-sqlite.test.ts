@@ -1,0 +1,180 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runCli } from "./run-cli.js";
+
+const SIX_TABLES = ["accounts", "invitation", "member", "organization", "sessions", "users"];
+
+function tablesIn(file: string): string[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'better_auth_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  } finally {
+    db.close();
+  }
+}
+
+describe("better-auth-migrate on SQLite", () => {
+  let cwd: string;
+  beforeEach(() => {
+    cwd = mkdtempSync(join(tmpdir(), "ba-cli-"));
+  });
+  afterEach(() => {
+    rmSync(cwd, { recursive: true, force: true });
+  });
+
+  it("--help lists every command and the exit codes, for the tool and for each command", async () => {
+    const general = await runCli(["--help"], { cwd });
+    expect(general.code).toBe(0);
+    for (const command of ["up", "down", "status", "sql", "cleanup", "db create", "db drop"]) expect(general.stdout).toContain(`  ${command} `);
+    expect(general.stdout).toMatch(/Exit status:\n  0  success\n  1 .*\n  2 .*\n  3 .*\n  4 .*\n  5 /);
+    for (const command of ["up", "down", "status", "sql", "cleanup", "db create", "db drop"]) {
+      const help = await runCli([...command.split(" "), "--help"], { cwd });
+      expect(help.code, command).toBe(0);
+      expect(help.stdout, command).toContain(`Usage: better-auth-migrate ${command}`);
+      expect(help.stdout, command).toContain("Exit status:");
+    }
+  });
+
+  it("--help loads no database driver and no query builder", async () => {
+    const trace = join(cwd, "imports.txt");
+    const hook = fileURLToPath(new URL("./trace-imports.mjs", import.meta.url));
+    const result = await runCli(["--help"], { cwd, nodeArgs: ["--import", hook], env: { TRACE_IMPORTS_FILE: trace } });
+    expect(result.code).toBe(0);
+    const loaded = readFileSync(trace, "utf8").trim().split("\n");
+    expect(loaded.some((url) => url.endsWith("/main.js"))).toBe(true);
+    expect(loaded.filter((url) => /\/(pg|pg-protocol|better-sqlite3|mysql2|kysely)\/|migrate-(pg|sqlite|mysql|core)/.test(url))).toEqual([]);
+  });
+
+  it("with no URL, up creates ./better-auth.db with the six tables and says so on its first line", async () => {
+    const result = await runCli(["up"], { cwd });
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split("\n");
+    expect(lines[0]).toBe("Using the embedded SQLite database ./better-auth.db (no --url or DATABASE_URL set).");
+    expect(lines.slice(1, 3)).toEqual([expect.stringMatching(/^  applied 0001_core_tables  \(\d+ ms\)$/), expect.stringMatching(/^  applied 0002_organization_tables  \(\d+ ms\)$/)]);
+    expect(lines[3]).toMatch(/^2 migrations applied in \d+ ms\.$/);
+    expect(tablesIn(join(cwd, "better-auth.db"))).toEqual(SIX_TABLES);
+
+    const again = await runCli(["up"], { cwd });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("Nothing to apply: all 2 migrations are applied.");
+  });
+
+  it("takes the database from DATABASE_URL, and --url over it", async () => {
+    const fromEnv = await runCli(["up"], { cwd, env: { DATABASE_URL: "sqlite:./env.db" } });
+    expect(fromEnv.stdout.split("\n")[0]).toBe("Database: sqlite:./env.db");
+    const fromFlag = await runCli(["up", "--url", "./flag.db"], { cwd, env: { DATABASE_URL: "sqlite:./env.db" } });
+    expect(fromFlag.code).toBe(0);
+    expect(tablesIn(join(cwd, "env.db"))).toEqual(SIX_TABLES);
+    expect(tablesIn(join(cwd, "flag.db"))).toEqual(SIX_TABLES);
+  });
+
+  it("status --check gates a deploy: 3 while anything is pending, 0 once up to date", async () => {
+    const before = await runCli(["status", "--check"], { cwd });
+    expect(before.code).toBe(3);
+    expect(before.stdout).toContain("  pending  0001_core_tables");
+    expect((await runCli(["status"], { cwd })).code).toBe(0);
+    await runCli(["up"], { cwd });
+    const after = await runCli(["status", "--check", "--json"], { cwd });
+    expect(after.code).toBe(0);
+    const report = JSON.parse(after.stdout);
+    expect(report.upToDate).toBe(true);
+    expect(report.migrations.map((m: { state: string }) => m.state)).toEqual(["applied", "applied"]);
+  });
+
+  it("--json prints one JSON document", async () => {
+    const result = await runCli(["up", "--json"], { cwd });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({ database: "./better-auth.db", dialect: "sqlite" });
+    expect(report.applied.map((m: { id: string }) => m.id)).toEqual(["0001_core_tables", "0002_organization_tables"]);
+  });
+
+  it("sql prints DDL on stdout only, without creating the database", async () => {
+    const result = await runCli(["sql"], { cwd });
+    expect(result.code).toBe(0);
+    expect(result.stdout.startsWith("-- 0001_core_tables (up)")).toBe(true);
+    expect(result.stdout).toContain('CREATE TABLE "users"');
+    expect(result.stderr).toContain("Using the embedded SQLite database");
+    const down = await runCli(["sql", "--down"], { cwd });
+    expect(down.stdout.startsWith("-- 0002_organization_tables (down)")).toBe(true);
+    expect(tablesIn.bind(null, join(cwd, "better-auth.db"))).toThrow();
+  });
+
+  it("sql for a PostgreSQL URL renders PostgreSQL DDL without connecting", async () => {
+    const result = await runCli(["sql", "--url", "postgres://nobody:secret@127.0.0.1:1/nowhere"], { cwd });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('CREATE TABLE "public"."users"');
+    expect(result.stdout + result.stderr).not.toContain("secret");
+  });
+
+  it("down asks for confirmation: without a terminal it needs --yes", async () => {
+    await runCli(["up"], { cwd });
+    const refused = await runCli(["down"], { cwd });
+    expect(refused.code).toBe(5);
+    expect(refused.stderr).toContain("hint: Pass --yes");
+    expect(tablesIn(join(cwd, "better-auth.db"))).toEqual(SIX_TABLES);
+    const done = await runCli(["down", "--yes", "--steps", "2"], { cwd });
+    expect(done.code).toBe(0);
+    expect(done.stdout).toContain("  reverted 0002_organization_tables");
+    expect(done.stdout).toContain("  reverted 0001_core_tables");
+    expect(tablesIn(join(cwd, "better-auth.db"))).toEqual([]);
+  });
+
+  it("cleanup deletes expired and inactive sessions and prints the count", async () => {
+    await runCli(["up"], { cwd });
+    const db = new Database(join(cwd, "better-auth.db"));
+    db.exec(`INSERT INTO users (id) VALUES ('u1');
+      INSERT INTO sessions (id, user_id, token, expires_at, active) VALUES
+        ('old', 'u1', 'a', '2000-01-01T00:00:00.000Z', 1),
+        ('off', 'u1', 'b', '2999-01-01T00:00:00.000Z', 0),
+        ('ok', 'u1', 'c', '2999-01-01T00:00:00.000Z', 1)`);
+    db.close();
+    const result = await runCli(["cleanup"], { cwd });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Deleted 2 expired or inactive sessions.");
+    expect(JSON.parse((await runCli(["cleanup", "--json"], { cwd })).stdout)).toMatchObject({ deleted: 0 });
+  });
+
+  it("db create makes the file, db drop removes it (with --yes)", async () => {
+    const created = await runCli(["db", "create", "--url", "sqlite:./made.db"], { cwd });
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain("Created database ./made.db.");
+    expect((await runCli(["db", "create", "--url", "sqlite:./made.db"], { cwd })).stdout).toContain("already exists");
+    expect((await runCli(["db", "drop", "--url", "sqlite:./made.db"], { cwd })).code).toBe(5);
+    const dropped = await runCli(["db", "drop", "--yes", "--url", "sqlite:./made.db"], { cwd });
+    expect(dropped.code).toBe(0);
+    expect(dropped.stdout).toContain("Dropped database ./made.db.");
+  });
+
+  it("reports bad usage in one line with a hint and exit status 2", async () => {
+    const cases: [string[], RegExp][] = [
+      [["frobnicate"], /^error: Unknown command "frobnicate"\.\nhint: /],
+      [["up", "--bogus"], /^error: Unknown option '--bogus'/],
+      [["down", "--steps", "0", "--yes"], /^error: --steps needs a positive whole number, not "0"\.\n$/],
+      [["up", "--url", "http://example.com/db"], /^error: Unknown database URL scheme "http:"\.\nhint: Use postgres:\/\//],
+      [["up", "--url", "postgres://user:p4ss@[bad/db"], /^error: The postgres:\/\/ URL is not a valid URL\.\nhint: /],
+      [["up", "--url", "mysql://user:p4ss@127.0.0.1/db"], /^error: The mysql URL needs @better-auth\/migrate-mysql, which is not installed\.\nhint: install @better-auth\/migrate-mysql/],
+    ];
+    for (const [args, expected] of cases) {
+      const result = await runCli(args, { cwd });
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(result.stderr, args.join(" ")).toMatch(expected);
+      expect(result.stdout + result.stderr, args.join(" ")).not.toContain("p4ss");
+    }
+  });
+
+  it("reports a read-only or missing SQLite database with exit status 4", async () => {
+    await runCli(["up"], { cwd });
+    const readOnly = await runCli(["cleanup", "--url", "sqlite:./better-auth.db?mode=ro"], { cwd });
+    expect(readOnly.code).toBe(4);
+    expect(readOnly.stderr).toMatch(/^error: The SQLite database \.\/better-auth\.db is read-only/);
+    const missing = await runCli(["up", "--url", "./no/such/folder/auth.db"], { cwd });
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toMatch(/^error: Cannot open the SQLite database/);
+    expect(missing.stderr.trim().split("\n")).toHaveLength(2);
+  });
+});
