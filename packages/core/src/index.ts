@@ -2,7 +2,7 @@ export type {
   AllowedValuesCheck, Column, ColumnDefault, ColumnRef, ColumnType, ForeignKey, Index, JsonValue,
   KeyConstraint, ReferentialAction, Routine, TouchUpdatedAtRoutine, CleanupExpiredSessionsRoutine, Table, View, ViewCondition,
 } from "./model/types.js";
-export { defineTable, now, value, json, type ColumnSpec, type ColumnSpecs, type TableSpec, type TableDefinition } from "./model/define-table.js";
+export { defineTable, now, value, json, autoUpdateTriggerName, type ColumnSpec, type ColumnSpecs, type TableSpec, type TableDefinition } from "./model/define-table.js";
 export * as schema from "./schema/index.js";
 export { INVITATION_STATUSES } from "./schema/index.js";
 export { coreMigrations } from "./migrations/core-migrations.js";

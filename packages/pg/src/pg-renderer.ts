@@ -1,4 +1,4 @@
-import { schema as model, type Column, type ColumnConstraints, type ColumnDefault, type ForeignKey, type Operation, type Routine, type Table, type View } from "@better-auth/migrate-core";
+import { autoUpdateTriggerName, schema as model, type Column, type ColumnConstraints, type ColumnDefault, type ForeignKey, type Operation, type Routine, type Table, type View } from "@better-auth/migrate-core";
 import { quoteIdentifier as q, quoteLiteral } from "./pg-quote.js";
 
 export interface PostgresRenderOptions {
@@ -30,7 +30,7 @@ export class PostgresRenderer {
         return this.addColumn(op.table, op.column, op.constraints);
       case "dropColumn":
         return [
-          ...(op.column.autoUpdate ? [`DROP TRIGGER ${q(triggerName(op.table, op.column.name))} ON ${this.qualified(op.table)}`] : []),
+          ...(op.column.autoUpdate ? [`DROP TRIGGER ${q(autoUpdateTriggerName(op.table, op.column.name))} ON ${this.qualified(op.table)}`] : []),
           `ALTER TABLE ${this.qualified(op.table)} DROP COLUMN ${q(op.column.name)}`,
         ];
       case "createIndex":
@@ -127,7 +127,7 @@ export class PostgresRenderer {
 
   private autoUpdateTrigger(table: string, column: string): string {
     return (
-      `CREATE TRIGGER ${q(triggerName(table, column))} BEFORE UPDATE ON ${this.qualified(table)} ` +
+      `CREATE TRIGGER ${q(autoUpdateTriggerName(table, column))} BEFORE UPDATE ON ${this.qualified(table)} ` +
       `FOR EACH ROW EXECUTE FUNCTION ${this.qualified(TOUCH_FUNCTION)}(${quoteLiteral(column)})`
     );
   }
@@ -176,10 +176,6 @@ export class PostgresRenderer {
 
 /** The trigger function the model's `touchUpdatedAt` routine creates. */
 const TOUCH_FUNCTION = model.touchUpdatedAt.name;
-
-export function triggerName(table: string, column: string): string {
-  return `${table}_set_${column}`;
-}
 
 function columnList(columns: readonly string[]): string {
   return columns.map(q).join(", ");

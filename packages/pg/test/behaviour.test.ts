@@ -7,33 +7,22 @@
  * trigger's exact now(), the SQL function, session TimeZone/DateStyle, inet and SQLSTATE codes.
  * Everything runs as the non-superuser owner role, as an application would.
  */
-import { closeAdminPools, createTestDatabase, type TestDatabase } from "@better-auth/test-databases";
+import { closeAdminPools, type TestDatabase } from "@better-auth/test-databases";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { createMigrator } from "../src/index.js";
+import { migratedDatabase, rows } from "./helpers.js";
 
 afterAll(closeAdminPools);
 
 const LONG_AGO = "2000-01-01T00:00:00.000Z";
 
-async function rows<R extends pg.QueryResultRow>(client: pg.Client, text: string, values: unknown[] = []): Promise<R[]> {
-  return (await client.query<R>(text, values)).rows;
-}
 
 describe.each(inject("postgresServers"))("PostgreSQL $version", (server) => {
   let db: TestDatabase;
   let client: pg.Client;
 
   beforeAll(async () => {
-    db = await createTestDatabase(server.adminUrl);
-    const migrator = createMigrator({ url: db.url });
-    try {
-      await migrator.up();
-    } finally {
-      await migrator.close();
-    }
-    client = new pg.Client({ connectionString: db.url });
-    await client.connect();
+    ({ db, client } = await migratedDatabase(server.adminUrl));
   });
   afterAll(async () => {
     await client?.end();

@@ -2,32 +2,15 @@
  * The live PostgreSQL catalog after `up()`, compared with SPEC §3 and §4 written out by hand:
  * columns, keys, foreign keys, the status check, comments, uuid ids and a quoted custom schema.
  */
-import { closeAdminPools, createTestDatabase, type TestDatabase } from "@better-auth/test-databases";
+import { closeAdminPools, type TestDatabase } from "@better-auth/test-databases";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createMigrator, type PostgresMigratorOptions } from "../src/index.js";
+import { createMigrator } from "../src/index.js";
+import { migratedDatabase, rows } from "./helpers.js";
 
 afterAll(closeAdminPools);
 
-type Options = Omit<PostgresMigratorOptions, "url" | "pool" | "db">;
 
-/** A fresh database with the schema applied, and an open connection to it as the owner role. */
-async function migratedDatabase(adminUrl: string, options: Options = {}): Promise<{ db: TestDatabase; client: pg.Client }> {
-  const db = await createTestDatabase(adminUrl);
-  const migrator = createMigrator({ url: db.url, ...options });
-  try {
-    await migrator.up();
-  } finally {
-    await migrator.close();
-  }
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  return { db, client };
-}
-
-async function rows<R extends pg.QueryResultRow>(client: pg.Client, text: string, values: unknown[] = []): Promise<R[]> {
-  return (await client.query<R>(text, values)).rows;
-}
 
 /** [column name, data_type, is_nullable, column_default] as information_schema reports them. */
 type ColumnRow = [name: string, type: string, nullable: "YES" | "NO", defaultValue: string | null];

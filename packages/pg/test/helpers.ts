@@ -1,4 +1,11 @@
+import { createTestDatabase, type TestDatabase } from "@better-auth/test-databases";
 import pg from "pg";
+import { createMigrator, type PostgresMigratorOptions } from "../src/index.js";
+
+/** The rows of one query on an open connection. */
+export async function rows<R extends pg.QueryResultRow>(client: pg.Client, text: string, values: unknown[] = []): Promise<R[]> {
+  return (await client.query<R>(text, values)).rows;
+}
 
 /** Runs one query as the database owner on a short-lived connection. */
 export async function query<R extends pg.QueryResultRow = pg.QueryResultRow>(url: string, text: string, values?: unknown[]): Promise<R[]> {
@@ -34,4 +41,21 @@ export async function catalogSnapshot(url: string, schema = "public"): Promise<C
     comments: await q(`SELECT c.relname, obj_description(c.oid, 'pg_class') AS comment FROM pg_class c
       JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'v') ORDER BY 1`),
   };
+}
+
+/** A fresh database with the schema applied, and an open connection to it as the owner role. */
+export async function migratedDatabase(
+  adminUrl: string,
+  options: Omit<PostgresMigratorOptions, "url" | "pool" | "db"> = {},
+): Promise<{ db: TestDatabase; client: pg.Client }> {
+  const db = await createTestDatabase(adminUrl);
+  const migrator = createMigrator({ url: db.url, ...options });
+  try {
+    await migrator.up();
+  } finally {
+    await migrator.close();
+  }
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  return { db, client };
 }

@@ -2,10 +2,10 @@
  * SPEC §3: every query path is served by an index, proven with EXPLAIN at realistic size, and no
  * two indexes on a table cover the same columns.
  */
-import { closeAdminPools, createTestDatabase, type TestDatabase } from "@better-auth/test-databases";
+import { closeAdminPools, type TestDatabase } from "@better-auth/test-databases";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createMigrator } from "../src/index.js";
+import { migratedDatabase } from "./helpers.js";
 
 afterAll(closeAdminPools);
 
@@ -96,15 +96,7 @@ describe.each(inject("postgresServers"))("PostgreSQL $version", (server) => {
   let client: pg.Client;
 
   beforeAll(async () => {
-    db = await createTestDatabase(server.adminUrl);
-    const migrator = createMigrator({ url: db.url });
-    try {
-      await migrator.up();
-    } finally {
-      await migrator.close();
-    }
-    client = new pg.Client({ connectionString: db.url });
-    await client.connect();
+    ({ db, client } = await migratedDatabase(server.adminUrl));
     for (const statement of SEED) await client.query(statement);
   });
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import {
-  type Column, type ColumnConstraints, type ColumnDefault, type ForeignKey, MigrateError, type Operation, type CleanupExpiredSessionsRoutine, type Table, type View,
+  autoUpdateTriggerName, type Column, type ColumnConstraints, type ColumnDefault, type ForeignKey, MigrateError, type Operation, type CleanupExpiredSessionsRoutine, type Table, type View,
 } from "@better-auth/migrate-core";
 import { quoteIdentifier as q, quoteLiteral } from "./sqlite-quote.js";
 
@@ -25,7 +25,7 @@ export class SqliteRenderer {
         return this.addColumn(op.table, op.column, op.constraints);
       case "dropColumn":
         return [
-          ...(op.column.autoUpdate ? [`DROP TRIGGER ${q(triggerName(op.table, op.column.name))}`] : []),
+          ...(op.column.autoUpdate ? [`DROP TRIGGER ${q(autoUpdateTriggerName(op.table, op.column.name))}`] : []),
           ...(op.constraints.unique ? [`DROP INDEX ${q(op.constraints.unique.name)}`] : []),
           `ALTER TABLE ${q(op.table)} DROP COLUMN ${q(op.column.name)}`,
         ];
@@ -140,7 +140,7 @@ export class SqliteRenderer {
   private autoUpdateTrigger(table: string, column: string): string {
     const c = q(column);
     return (
-      `CREATE TRIGGER ${q(triggerName(table, column))} AFTER UPDATE ON ${q(table)} FOR EACH ROW WHEN NEW.${c} IS OLD.${c}\n` +
+      `CREATE TRIGGER ${q(autoUpdateTriggerName(table, column))} AFTER UPDATE ON ${q(table)} FOR EACH ROW WHEN NEW.${c} IS OLD.${c}\n` +
       `BEGIN\n  UPDATE ${q(table)} SET ${c} = ${SQL_NOW} WHERE rowid = NEW.rowid AND ${c} IS NOT ${SQL_NOW};\nEND`
     );
   }
@@ -157,10 +157,6 @@ export class SqliteRenderer {
       `WHERE ${where.join(" AND ")}`,
     ].join("\n");
   }
-}
-
-export function triggerName(table: string, column: string): string {
-  return `${table}_set_${column}`;
 }
 
 function columnList(columns: readonly string[]): string {

@@ -86,6 +86,11 @@ export function constraintName(table: string, columns: readonly string[], suffix
   return name;
 }
 
+/** The trigger that keeps an `autoUpdate` column current: one name in every dialect. */
+export function autoUpdateTriggerName(table: string, column: string): string {
+  return `${table}_set_${column}`;
+}
+
 /**
  * Defines a table of the model. Column order is the order of `columns`; constraint names are derived
  * from table and column names so that every dialect and every run produce the same names.
