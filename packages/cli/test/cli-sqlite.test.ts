@@ -1,10 +1,11 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runCli } from "./run-cli.js";
+import { CLI, runCli } from "./run-cli.js";
 
 const SIX_TABLES = ["accounts", "invitation", "member", "organization", "sessions", "users"];
 
@@ -124,6 +125,28 @@ describe("better-auth-migrate on SQLite", () => {
     expect(tablesIn(join(cwd, "better-auth.db"))).toEqual([]);
   });
 
+  it("down asks in a terminal: no changes nothing, yes reverts", async () => {
+    await runCli(["up"], { cwd });
+    // script(1) gives the CLI a pseudo-terminal and types the answer into it.
+    const inTerminal = (answer: string) =>
+      new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+        const child = spawn("script", ["-qec", `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} down`, "/dev/null"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
+        let output = "";
+        child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+        child.on("error", reject);
+        child.on("close", (code) => resolve({ code, output }));
+        child.stdin.end(`${answer}\n`);
+      });
+    const declined = await inTerminal("n");
+    expect(declined.output).toContain("Revert 0002_organization_tables on ./better-auth.db? Data in the tables it drops is lost. [y/N]");
+    expect(declined.code).toBe(5);
+    expect(tablesIn(join(cwd, "better-auth.db"))).toEqual(SIX_TABLES);
+    const accepted = await inTerminal("y");
+    expect(accepted.code).toBe(0);
+    expect(accepted.output).toContain("reverted 0002_organization_tables");
+    expect(tablesIn(join(cwd, "better-auth.db"))).toEqual(["accounts", "sessions", "users"]);
+  });
+
   it("cleanup deletes expired and inactive sessions and prints the count", async () => {
     await runCli(["up"], { cwd });
     const db = new Database(join(cwd, "better-auth.db"));
@@ -165,6 +188,18 @@ describe("better-auth-migrate on SQLite", () => {
       expect(result.stderr, args.join(" ")).toMatch(expected);
       expect(result.stdout + result.stderr, args.join(" ")).not.toContain("p4ss");
     }
+  });
+
+  it("refuses to run on Node.js older than 22, in one line", async () => {
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, ["--input-type=module", "-e", `Object.defineProperty(process.versions, "node", { value: "20.1.0" }); await import(${JSON.stringify(CLI)});`], { cwd });
+      let stderr = "";
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code, stderr }));
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: better-auth-migrate needs Node.js 22 or newer/);
   });
 
   it("reports a read-only or missing SQLite database with exit status 4", async () => {

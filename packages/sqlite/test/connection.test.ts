@@ -60,3 +60,24 @@ describe("SQLite connections", () => {
     database.close();
   });
 });
+
+describe("SQLite updated_at trigger", () => {
+  it("terminates with recursive_triggers on, and moves updated_at", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ba-sqlite-trigger-"));
+    try {
+      const database = new Database(join(dir, "t.db"));
+      const migrator = createMigrator({ database });
+      await migrator.up();
+      await migrator.close();
+      database.pragma("recursive_triggers = ON");
+      database.exec(`INSERT INTO users (id, updated_at) VALUES ('u1', '2001-01-01T00:00:00.000Z')`);
+      for (let i = 0; i < 3; i++) database.exec(`UPDATE users SET name = 'n${i}' WHERE id = 'u1'`);
+      const row = database.prepare("SELECT name, updated_at FROM users").get() as { name: string; updated_at: string };
+      expect(row.name).toBe("n2");
+      expect(Date.parse(row.updated_at)).toBeGreaterThan(Date.parse("2001-01-01T00:00:00.000Z"));
+      database.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

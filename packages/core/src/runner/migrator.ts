@@ -104,13 +104,14 @@ export function createRunner(adapter: DialectAdapter, db: Kysely<unknown>, schem
   }
   const { migrations } = schema;
   const checksums = new Map(migrations.map((m) => [m.id, migrationChecksum(m)]));
-  const ledger = (conn: Kysely<unknown>) => {
+  /** The connection with the adapter's schema applied to every table it names (the ledger and ours). */
+  const inSchema = (conn: Kysely<unknown>) => {
     const typed = conn as unknown as Kysely<LedgerDatabase>;
     return adapter.schema ? typed.withSchema(adapter.schema) : typed;
   };
 
   async function readLedger(conn: Kysely<unknown>): Promise<LedgerEntry[]> {
-    const rows = await ledger(conn).selectFrom(LEDGER).select(["id", "name", "checksum", "applied_at", "duration_ms"]).execute();
+    const rows = await inSchema(conn).selectFrom(LEDGER).select(["id", "name", "checksum", "applied_at", "duration_ms"]).execute();
     return rows.map((r) => ({
       id: r.id,
       name: r.name,
@@ -154,7 +155,7 @@ export function createRunner(adapter: DialectAdapter, db: Kysely<unknown>, schem
     for (const migration of pending) {
       for (const op of migration.up) {
         if (op.kind !== "addColumn" || op.column.nullable || op.column.default || createdNow.has(op.table)) continue;
-        const anyRow = await (ledger(conn) as unknown as AnyDatabase).selectFrom(op.table).select(sql.lit(1).as("one")).limit(1).executeTakeFirst();
+        const anyRow = await (inSchema(conn) as unknown as AnyDatabase).selectFrom(op.table).select(sql.lit(1).as("one")).limit(1).executeTakeFirst();
         if (anyRow) throw new UnsafeColumnError(migration.id, op.table, op.column.name);
       }
     }
@@ -184,12 +185,12 @@ export function createRunner(adapter: DialectAdapter, db: Kysely<unknown>, schem
         await execute(trx, statements);
         const durationMs = Math.round(performance.now() - started);
         if (direction === "up") {
-          await ledger(trx)
+          await inSchema(trx)
             .insertInto(LEDGER)
             .values({ id: migration.id, name: migration.name, checksum: checksums.get(migration.id)!, duration_ms: durationMs })
             .execute();
         } else {
-          await ledger(trx).deleteFrom(LEDGER).where("id", "=", migration.id).execute();
+          await inSchema(trx).deleteFrom(LEDGER).where("id", "=", migration.id).execute();
         }
         return { id: migration.id, name: migration.name, durationMs };
       });
