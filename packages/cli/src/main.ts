@@ -1,12 +1,11 @@
 import { readFileSync } from "node:fs";
-import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { CliError, exitCodeOf } from "./cli-error.js";
 import { cleanup, type Command, dbCreate, dbDrop, down, sqlText, status, up } from "./commands.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import { COMMANDS, commandHelp, generalHelp } from "./help.js";
 import { Output, type Streams } from "./output.js";
-import { resolveTarget } from "./target.js";
+import { resolveTarget, secretsOf } from "./target.js";
 
 export interface Io extends Streams {
   env: NodeJS.ProcessEnv;
@@ -50,7 +49,8 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
       throw new CliError("BAD_OPTION", (error as Error).message.split("\n")[0]!, { hint: "See better-auth-migrate --help." });
     }
     const { values, positionals } = parsed;
-    if (values.url !== undefined) out.addSecrets(resolveSecretsEarly(values.url));
+    // Registered before anything can fail, so that no message can carry the password.
+    out.addSecrets(secretsOf(values.url ?? io.env.DATABASE_URL ?? ""));
     if (values.version) {
       const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
       io.stdout.write(`${pkg.version}\n`);
@@ -72,7 +72,6 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
     if (positionals.length > expected) throw new CliError("BAD_ARGUMENT", `Unexpected argument "${positionals[expected]}".`, { hint: `See better-auth-migrate ${name} --help.` });
 
     const target = resolveTarget(values.url, io.env);
-    out.addSecrets(target.secrets);
     const announce = target.embedded
       ? `Using the embedded SQLite database ${target.display} (no --url or DATABASE_URL set).`
       : `Database: ${target.display}`;
@@ -99,17 +98,8 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
   }
 }
 
-/** The password of --url is secret even when the URL is not valid enough to resolve. */
-function resolveSecretsEarly(url: string): string[] {
-  try {
-    return resolveTarget(url, {}).secrets;
-  } catch {
-    const raw = /:\/\/[^/?#@]*?:([^/?#]*)@/.exec(url)?.[1];
-    return raw ? [raw] : [];
-  }
-}
-
 async function ask(question: string, io: Io): Promise<boolean> {
+  const { createInterface } = await import("node:readline/promises");
   const rl = createInterface({ input: io.stdin, output: io.stdout as NodeJS.WritableStream });
   try {
     return /^y(es)?$/i.test((await rl.question(question)).trim());

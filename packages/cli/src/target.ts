@@ -12,8 +12,6 @@ export interface Target {
   display: string;
   /** No URL was given: the embedded SQLite file. */
   embedded: boolean;
-  /** Strings that must never be printed (the password, raw and decoded). */
-  secrets: string[];
 }
 
 export const EMBEDDED_URL = "sqlite:./better-auth.db";
@@ -40,7 +38,8 @@ function rawPassword(url: string): string | undefined {
   return /^[a-z][a-z0-9+.-]*:\/\/[^/?#@]*?:([^/?#]*)@/i.exec(url)?.[1] || undefined;
 }
 
-function secretsOf(url: string): string[] {
+/** The password of a URL, as written and decoded: strings that must never be printed. */
+export function secretsOf(url: string): string[] {
   const raw = rawPassword(url);
   if (!raw) return [];
   let decoded = raw;
@@ -56,15 +55,14 @@ function secretsOf(url: string): string[] {
 export function resolveTarget(urlOption: string | undefined, env: NodeJS.ProcessEnv): Target {
   const given = urlOption ?? (env.DATABASE_URL ? env.DATABASE_URL : undefined);
   if (given === undefined) {
-    return { dialect: "sqlite", adapterPackage: PACKAGES.sqlite, url: EMBEDDED_URL, display: EMBEDDED_FILE, embedded: true, secrets: [] };
+    return { dialect: "sqlite", adapterPackage: PACKAGES.sqlite, url: EMBEDDED_URL, display: EMBEDDED_FILE, embedded: true };
   }
   const url = given.trim();
   if (!url) throw new CliError("BAD_URL", "The database URL is empty.", { hint: "Pass --url or set DATABASE_URL." });
-  const secrets = secretsOf(url);
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   // No scheme (or a one-letter one, a Windows drive) means a file path: SQLite.
   if (!scheme || scheme.length === 1) {
-    return { dialect: "sqlite", adapterPackage: PACKAGES.sqlite, url, display: url, embedded: false, secrets };
+    return { dialect: "sqlite", adapterPackage: PACKAGES.sqlite, url, display: url, embedded: false };
   }
   const dialect = SCHEMES[scheme];
   if (!dialect) {
@@ -72,7 +70,7 @@ export function resolveTarget(urlOption: string | undefined, env: NodeJS.Process
       hint: "Use postgres://, postgresql://, mysql://, mariadb://, sqlite: or file:, or a file path.",
     });
   }
-  if (dialect === "sqlite") return { dialect, adapterPackage: PACKAGES.sqlite, url, display: url, embedded: false, secrets };
+  if (dialect === "sqlite") return { dialect, adapterPackage: PACKAGES.sqlite, url, display: url, embedded: false };
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -83,5 +81,5 @@ export function resolveTarget(urlOption: string | undefined, env: NodeJS.Process
   }
   if (!parsed.hostname) throw new CliError("BAD_URL", `The ${scheme}:// URL names no host.`, { hint: "Expected postgres://user:password@host:5432/database." });
   if (parsed.password) parsed.password = "***";
-  return { dialect, adapterPackage: PACKAGES[dialect], url, display: parsed.toString(), embedded: false, secrets };
+  return { dialect, adapterPackage: PACKAGES[dialect], url, display: parsed.toString(), embedded: false };
 }
