@@ -66,8 +66,7 @@ export const up: Command = (ctx) =>
 export const down: Command = (ctx) =>
   withMigrator(ctx, async (migrator) => {
     const steps = ctx.options.steps ?? 1;
-    const applied = (await migrator.status()).filter((s) => s.state === "applied" || s.state === "changed");
-    const doomed = applied.slice(-steps).reverse().map((s) => s.id);
+    const doomed = (await migrator.planDown({ steps })).map((m) => m.id);
     if (doomed.length === 0) {
       ctx.out.say("Nothing to revert: no migration is applied.");
       ctx.out.result({ database: ctx.target.display, reverted: [] });

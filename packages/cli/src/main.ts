@@ -5,7 +5,7 @@ import { cleanup, type Command, dbCreate, dbDrop, down, sqlText, status, up } fr
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import { COMMANDS, commandHelp, generalHelp } from "./help.js";
 import { Output, type Streams } from "./output.js";
-import { resolveTarget, secretsOf } from "./target.js";
+import { resolveTarget } from "./target.js";
 
 export interface Io extends Streams {
   env: NodeJS.ProcessEnv;
@@ -49,8 +49,6 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
       throw new CliError("BAD_OPTION", (error as Error).message.split("\n")[0]!, { hint: "See better-auth-migrate --help." });
     }
     const { values, positionals } = parsed;
-    // Registered before anything can fail, so that no message can carry the password.
-    out.addSecrets(secretsOf(values.url ?? io.env.DATABASE_URL ?? ""));
     if (values.version) {
       const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
       io.stdout.write(`${pkg.version}\n`);
@@ -67,9 +65,11 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
       return EXIT.USAGE;
     }
     const handler = HANDLERS[name];
-    if (!handler) throw new CliError("UNKNOWN_COMMAND", `Unknown command "${positionals.join(" ")}".`, { hint: "See better-auth-migrate --help." });
+    if (!handler) throw new CliError("UNKNOWN_COMMAND", `Unknown command "${quoteArgument(positionals.join(" "))}".`, { hint: "See better-auth-migrate --help." });
     const expected = name.startsWith("db ") ? 2 : 1;
-    if (positionals.length > expected) throw new CliError("BAD_ARGUMENT", `Unexpected argument "${positionals[expected]}".`, { hint: `See better-auth-migrate ${name} --help.` });
+    if (positionals.length > expected) {
+      throw new CliError("BAD_ARGUMENT", `Unexpected argument "${quoteArgument(positionals[expected]!)}".`, { hint: `See better-auth-migrate ${name} --help; a database URL goes after --url.` });
+    }
 
     const target = resolveTarget(values.url, io.env);
     const announce = target.embedded
@@ -96,6 +96,11 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
     });
     return exitCodeOf(error);
   }
+}
+
+/** Arguments are echoed in errors, but a URL never: it may carry a password in any form. */
+function quoteArgument(text: string): string {
+  return text.includes("://") ? "(a URL)" : text;
 }
 
 async function ask(question: string, io: Io): Promise<boolean> {

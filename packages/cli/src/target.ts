@@ -8,7 +8,7 @@ export interface Target {
   /** The npm package that handles this dialect. */
   adapterPackage: string;
   url: string;
-  /** The URL with its password replaced by ***. */
+  /** The URL with its password (and any password parameter) replaced by ***. */
   display: string;
   /** No URL was given: the embedded SQLite file. */
   embedded: boolean;
@@ -32,24 +32,6 @@ const PACKAGES: Record<Dialect, string> = {
   mysql: "@better-auth/migrate-mysql",
   sqlite: "@better-auth/migrate-sqlite",
 };
-
-/** The password of a URL as written, found even when the URL does not parse. */
-function rawPassword(url: string): string | undefined {
-  return /^[a-z][a-z0-9+.-]*:\/\/[^/?#@]*?:([^/?#]*)@/i.exec(url)?.[1] || undefined;
-}
-
-/** The password of a URL, as written and decoded: strings that must never be printed. */
-export function secretsOf(url: string): string[] {
-  const raw = rawPassword(url);
-  if (!raw) return [];
-  let decoded = raw;
-  try {
-    decoded = decodeURIComponent(raw);
-  } catch {
-    // keep the raw form only
-  }
-  return [...new Set([raw, decoded])];
-}
 
 /** Picks the database from --url, then DATABASE_URL, then the embedded SQLite file. */
 export function resolveTarget(urlOption: string | undefined, env: NodeJS.ProcessEnv): Target {
@@ -76,10 +58,11 @@ export function resolveTarget(urlOption: string | undefined, env: NodeJS.Process
     parsed = new URL(url);
   } catch {
     throw new CliError("BAD_URL", `The ${scheme}:// URL is not a valid URL.`, {
-      hint: "Expected postgres://user:password@host:5432/database; percent-encode special characters in the user name and password.",
+      hint: "Give scheme, user name, password, host, port and database (postgres://…@host:5432/database), with special characters percent-encoded.",
     });
   }
-  if (!parsed.hostname) throw new CliError("BAD_URL", `The ${scheme}:// URL names no host.`, { hint: "Expected postgres://user:password@host:5432/database." });
+  // No host is fine: the driver's default, or a Unix socket named by ?host=/var/run/postgresql.
   if (parsed.password) parsed.password = "***";
+  for (const key of ["password", "sslpassword"]) if (parsed.searchParams.has(key)) parsed.searchParams.set(key, "***");
   return { dialect, adapterPackage: PACKAGES[dialect], url, display: parsed.toString(), embedded: false };
 }

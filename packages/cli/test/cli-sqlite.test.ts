@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -47,7 +47,9 @@ describe("better-auth-migrate on SQLite", () => {
     expect(result.code).toBe(0);
     const loaded = readFileSync(trace, "utf8").trim().split("\n");
     expect(loaded.some((url) => url.endsWith("/main.js"))).toBe(true);
-    expect(loaded.filter((url) => /\/(pg|pg-protocol|better-sqlite3|mysql2|kysely)\/|migrate-(pg|sqlite|mysql|core)/.test(url))).toEqual([]);
+    // Workspace packages resolve through their symlinks to packages/<name>/; installed ones to node_modules.
+    const heavy = /\/(pg|pg-protocol|pg-pool|better-sqlite3|mysql2|kysely)\/|\/migrate-(pg|sqlite|mysql|core)\/|\/packages\/(core|pg|sqlite|mysql)\//;
+    expect(loaded.filter((url) => heavy.test(url))).toEqual([]);
   });
 
   it("with no URL, up creates ./better-auth.db with the six tables and says so on its first line", async () => {
@@ -77,6 +79,8 @@ describe("better-auth-migrate on SQLite", () => {
     const before = await runCli(["status", "--check"], { cwd });
     expect(before.code).toBe(3);
     expect(before.stdout).toContain("  pending  0001_core_tables");
+    // Reading the status of a database that does not exist yet creates nothing.
+    expect(existsSync(join(cwd, "better-auth.db"))).toBe(false);
     expect((await runCli(["status"], { cwd })).code).toBe(0);
     await runCli(["up"], { cwd });
     const after = await runCli(["status", "--check", "--json"], { cwd });
@@ -105,11 +109,24 @@ describe("better-auth-migrate on SQLite", () => {
     expect(tablesIn.bind(null, join(cwd, "better-auth.db"))).toThrow();
   });
 
-  it("sql for a PostgreSQL URL renders PostgreSQL DDL without connecting", async () => {
+  it("sql for a PostgreSQL URL renders PostgreSQL DDL without connecting, whatever the password", async () => {
     const result = await runCli(["sql", "--url", "postgres://nobody:secret@127.0.0.1:1/nowhere"], { cwd });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('CREATE TABLE "public"."users"');
+    expect(result.stderr).toBe("Database: postgres://nobody:***@127.0.0.1:1/nowhere\n");
     expect(result.stdout + result.stderr).not.toContain("secret");
+    // A password that is also a word of the DDL does not blank that word out.
+    const common = await runCli(["sql", "--url", "postgres://postgres:a@127.0.0.1:1/postgres"], { cwd });
+    expect(common.stdout).toBe(result.stdout);
+  });
+
+  it("masks a password given as a URL parameter, and accepts a Unix-socket URL", async () => {
+    const result = await runCli(["sql", "--json", "--url", "postgresql:///app?host=/var/run/postgresql&user=app&password=hunter2secret"], { cwd });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).dialect).toBe("postgres");
+    const text = await runCli(["sql", "--url", "postgresql:///app?host=/var/run/postgresql&user=app&password=hunter2secret"], { cwd });
+    expect(text.stderr).toBe("Database: postgresql:///app?host=%2Fvar%2Frun%2Fpostgresql&user=app&password=***\n");
+    expect(result.stdout + text.stdout + text.stderr).not.toContain("hunter2secret");
   });
 
   it("down asks for confirmation: without a terminal it needs --yes", async () => {
@@ -171,6 +188,11 @@ describe("better-auth-migrate on SQLite", () => {
     const dropped = await runCli(["db", "drop", "--yes", "--url", "sqlite:./made.db"], { cwd });
     expect(dropped.code).toBe(0);
     expect(dropped.stdout).toContain("Dropped database ./made.db.");
+    writeFileSync(join(cwd, "notes.txt"), "not a database");
+    const refused = await runCli(["db", "drop", "--yes", "--url", "./notes.txt"], { cwd });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: \.\/notes\.txt is not an SQLite database; it was left alone\./);
+    expect(readFileSync(join(cwd, "notes.txt"), "utf8")).toBe("not a database");
   });
 
   it("reports bad usage in one line with a hint and exit status 2", async () => {
@@ -181,6 +203,9 @@ describe("better-auth-migrate on SQLite", () => {
       [["up", "--url", "http://example.com/db"], /^error: Unknown database URL scheme "http:"\.\nhint: Use postgres:\/\//],
       [["up", "--url", "postgres://user:p4ss@[bad/db"], /^error: The postgres:\/\/ URL is not a valid URL\.\nhint: /],
       [["up", "--url", "mysql://user:p4ss@127.0.0.1/db"], /^error: The mysql URL needs @better-auth\/migrate-mysql, which is not installed\.\nhint: install @better-auth\/migrate-mysql/],
+      [["up", "postgres://user:p4ss@127.0.0.1/db"], /^error: Unexpected argument "\(a URL\)"\.\nhint: .*after --url/],
+      [["postgres://user:p4ss@127.0.0.1/db", "up"], /^error: Unknown command "\(a URL\)"\.\nhint: /],
+      [["up", "--url", "postgres://user@127.0.0.1:1/db?password=p4ss", "--bogus"], /^error: Unknown option '--bogus'/],
     ];
     for (const [args, expected] of cases) {
       const result = await runCli(args, { cwd });
@@ -207,6 +232,10 @@ describe("better-auth-migrate on SQLite", () => {
     const readOnly = await runCli(["cleanup", "--url", "sqlite:./better-auth.db?mode=ro"], { cwd });
     expect(readOnly.code).toBe(4);
     expect(readOnly.stderr).toMatch(/^error: The SQLite database \.\/better-auth\.db is read-only/);
+    const noFile = await runCli(["cleanup", "--url", "./absent.db"], { cwd });
+    expect(noFile.code).toBe(4);
+    expect(noFile.stderr).toMatch(/^error: There is no SQLite database at \.\/absent\.db\./);
+    expect(existsSync(join(cwd, "absent.db"))).toBe(false);
     const missing = await runCli(["up", "--url", "./no/such/folder/auth.db"], { cwd });
     expect(missing.code).toBe(4);
     expect(missing.stderr).toMatch(/^error: Cannot open the SQLite database/);

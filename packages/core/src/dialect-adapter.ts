@@ -17,6 +17,11 @@ export interface DialectAdapter {
   readonly supportsTransactionalDdl: true;
   /** Several statements may be sent as one query, saving a round trip per statement. */
   readonly supportsMultipleStatements: boolean;
+  /**
+   * The lock is itself a transaction (SQLite's write lock): migrations applied under it become
+   * durable only when it is released, so progress is reported then.
+   */
+  readonly commitsWhenLockReleased: boolean;
   /** The schema (namespace) the tables live in, for queries built with Kysely; undefined for the default. */
   readonly schema: string | undefined;
 

@@ -42,6 +42,7 @@ export class PostgresAdapter implements DialectAdapter {
   // The statements carry no parameters, so pg sends them with the simple query protocol, which
   // accepts several at once: one round trip per migration.
   readonly supportsMultipleStatements = true;
+  readonly commitsWhenLockReleased = false;
   readonly schema: string;
   readonly renderer: PostgresRenderer;
   readonly #lockKey: [number, number];

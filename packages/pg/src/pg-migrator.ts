@@ -57,6 +57,9 @@ export function createMigrator<DB = unknown>(options: PostgresMigratorOptions<DB
     if (typeof options.url !== "string" || options.url.length === 0) throw new InvalidOptionsError("url must be a non-empty string.");
     // Two connections: one holds the migration lock, the other serves reads made meanwhile.
     const pool = new pg.Pool({ connectionString: options.url, max: 2, connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000 });
+    // An idle connection the server closes (a restart, a failover) is reported on the pool; the
+    // pool has already dropped it, and without a listener Node would end the whole process.
+    pool.on("error", () => undefined);
     const kysely = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
     db = kysely;
     onClose = () => kysely.destroy();

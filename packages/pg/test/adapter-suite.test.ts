@@ -17,7 +17,7 @@ function postgresHarness(server: { version: number; adminUrl: string }): Adapter
       const kysely = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 2 }) }) });
       return {
         kysely,
-        createMigrator: (options = {}) => createMigrator({ url: database.url, ...options }),
+        createMigrator: ({ db, ...options } = {}) => (db ? createMigrator({ db, ...options }) : createMigrator({ url: database.url, ...options })),
         async holdMigrationLock() {
           const client = new pg.Client({ connectionString: database.url });
           await client.connect();

@@ -52,6 +52,23 @@ describe.each(inject("postgresServers"))("connections on PostgreSQL $version", (
     await kysely.destroy();
   });
 
+  it("survives the server closing its idle connections, and reconnects", async () => {
+    const migrator = createMigrator({ url: db.url });
+    try {
+      await migrator.up();
+      const { rows } = await db.admin(
+        "SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND usename = 'better_auth_owner'",
+      );
+      expect(rows[0].n).toBeGreaterThan(0);
+      // The pool hears of the closed connection a moment later; without a listener that would
+      // crash the process (and fail this run as an unhandled error).
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect((await migrator.status()).map((s) => s.state)).toEqual(["applied", "applied"]);
+    } finally {
+      await migrator.close();
+    }
+  });
+
   it("needs exactly one of url, pool or db", () => {
     expect(() => createMigrator({} as never)).toThrow(/exactly one of url, pool or db/);
     expect(() => createMigrator({ url: db.url, ids: "serial" as never })).toThrow(/ids must be "string" or "uuid"/);

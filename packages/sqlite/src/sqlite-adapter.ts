@@ -1,4 +1,5 @@
 import { DatabaseAccessError, type DialectAdapter, LockTimeoutError, ledgerTable, schema as model } from "@better-auth/migrate-core";
+import { existsSync } from "node:fs";
 import { type Kysely, sql } from "kysely";
 import { SqliteRenderer } from "./sqlite-renderer.js";
 
@@ -16,17 +17,29 @@ export class SqliteAdapter implements DialectAdapter {
   readonly supportsTransactionalDdl = true;
   // Statements go through prepare(), which takes one statement at a time.
   readonly supportsMultipleStatements = false;
+  readonly commitsWhenLockReleased = true;
   readonly schema = undefined;
   readonly renderer = new SqliteRenderer();
   readonly #filename: string;
+  /** The migrator opened the file by path: reads must not create it. */
+  readonly #onDisk: boolean;
+  #lockTimeoutMs = BUSY_TIMEOUT_MS;
 
-  constructor(filename: string) {
+  constructor(filename: string, options: { onDisk?: boolean } = {}) {
     this.#filename = filename;
+    this.#onDisk = options.onDisk === true && filename !== ":memory:";
+  }
+
+  /** False when the migrator works on a file path that does not exist (yet). */
+  #fileMissing(): boolean {
+    return this.#onDisk && !existsSync(this.#filename);
   }
 
   renderOperation = (op: Parameters<SqliteRenderer["render"]>[0]) => this.renderer.render(op);
 
   async ledgerExists(db: Kysely<unknown>): Promise<boolean> {
+    // Opening a missing file would create it: `status` and `down` must leave no file behind.
+    if (this.#fileMissing()) return false;
     const { rows } = await sql<{ found: number }>`SELECT count(*) AS found FROM sqlite_schema WHERE type = 'table' AND name = ${ledgerTable.name}`.execute(db);
     return Number(rows[0]?.found) > 0;
   }
@@ -37,6 +50,7 @@ export class SqliteAdapter implements DialectAdapter {
   }
 
   async acquireLock(db: Kysely<unknown>, timeoutMs: number): Promise<void> {
+    this.#lockTimeoutMs = timeoutMs;
     const deadline = Date.now() + timeoutMs;
     // better-sqlite3 waits for a busy database synchronously, which would stall every other
     // connection of this process, the lock holder included. So wait here, asynchronously, and let
@@ -60,11 +74,20 @@ export class SqliteAdapter implements DialectAdapter {
 
   async releaseLock(db: Kysely<unknown>): Promise<void> {
     // Commits the migrations that completed; a failed one was already rolled back to its savepoint.
+    // The commit waits for readers of other connections to finish, as long as the lock may be waited for.
+    await sql.raw(`PRAGMA busy_timeout = ${this.#lockTimeoutMs}`).execute(db);
     try {
       await sql.raw("COMMIT").execute(db);
     } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === "SQLITE_BUSY") {
+        await sql.raw("ROLLBACK").execute(db);
+        throw new LockTimeoutError(this.#lockTimeoutMs);
+      }
       // SQLite may already have rolled the transaction back by itself (a full disk, an I/O error).
       if (!/no transaction is active/i.test((error as Error).message)) throw error;
+    } finally {
+      await sql.raw(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`).execute(db);
     }
   }
 
@@ -93,7 +116,7 @@ export class SqliteAdapter implements DialectAdapter {
     }
     if (code.startsWith("SQLITE_CANTOPEN") || /directory does not exist/i.test(error.message)) {
       return new DatabaseAccessError("DATABASE_NOT_FOUND", `Cannot open the SQLite database ${file}: ${error.message}.`, {
-        hint: "Check the path; its folder must exist (better-auth-migrate db create makes the file).",
+        hint: "Check the path: its folder must exist.",
         cause: error,
       });
     }
@@ -117,6 +140,11 @@ export class SqliteAdapter implements DialectAdapter {
   }
 
   async cleanupExpiredSessions(db: Kysely<unknown>): Promise<number> {
+    if (this.#fileMissing()) {
+      throw new DatabaseAccessError("DATABASE_NOT_FOUND", `There is no SQLite database at ${this.#filename}.`, {
+        hint: "Check the path, or create the schema first with up.",
+      });
+    }
     const result = await sql.raw(this.renderer.cleanupStatement(model.cleanupExpiredSessions)).execute(db);
     return Number(result.numAffectedRows ?? 0n);
   }

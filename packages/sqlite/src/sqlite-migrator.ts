@@ -67,7 +67,7 @@ export function createMigrator<DB = unknown>(options: SqliteMigratorOptions<DB>)
     db = kysely;
     onClose = () => kysely.destroy();
   }
-  return createRunner(new SqliteAdapter(filename), db, schema, {
+  return createRunner(new SqliteAdapter(filename, { onDisk: options.url !== undefined }), db, schema, {
     ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
     ...(onClose ? { onClose } : {}),
   });

@@ -17,7 +17,7 @@ const sqliteHarness: AdapterHarness = {
     const kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: connection }) });
     return {
       kysely,
-      createMigrator: (options = {}) => createMigrator({ url: `sqlite:${file}`, ...options }),
+      createMigrator: ({ db, ...options } = {}) => (db ? createMigrator({ db, ...options }) : createMigrator({ url: `sqlite:${file}`, ...options })),
       async holdMigrationLock() {
         const other = new Database(file);
         other.exec("BEGIN IMMEDIATE");

@@ -81,3 +81,29 @@ describe("SQLite updated_at trigger", () => {
     }
   });
 });
+
+describe("SQLite commit", () => {
+  it("reports nothing as applied when the final commit cannot happen, and says the lock timed out", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ba-sqlite-commit-"));
+    const file = join(dir, "t.db");
+    try {
+      // A reader in the middle of a read transaction keeps a writer from committing (rollback journal).
+      const reader = new Database(file);
+      reader.exec("CREATE TABLE keep (x INTEGER); INSERT INTO keep VALUES (1)");
+      reader.exec("BEGIN");
+      reader.prepare("SELECT * FROM keep").all();
+      const migrator = createMigrator({ url: `sqlite:${file}`, lockTimeoutMs: 200 });
+      const done: string[] = [];
+      const error = await migrator.up({ onProgress: (e) => e.type === "done" && done.push(e.id) }).catch((e: unknown) => e);
+      expect((error as { code?: string }).code).toBe("LOCK_TIMEOUT");
+      expect(done).toEqual([]);
+      reader.exec("COMMIT");
+      expect((await migrator.status()).map((s) => s.state)).toEqual(["pending", "pending"]);
+      expect((await migrator.up()).applied).toHaveLength(2);
+      await migrator.close();
+      reader.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -22,6 +22,8 @@ export interface AdapterHarness {
 export interface MigratorOptions {
   extensions?: readonly Extension[];
   lockTimeoutMs?: number;
+  /** Use this Kysely instance (on the same database) instead of opening a connection by URL. */
+  db?: Kysely<any>;
 }
 
 export interface HarnessDatabase {

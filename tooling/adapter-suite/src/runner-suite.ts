@@ -2,7 +2,7 @@ import {
   ChecksumMismatchError, defineExtension, defineTable, LockTimeoutError, MigrationFailedError, type MigrationEvent,
   UnknownMigrationError, UnsafeColumnError, value,
 } from "@better-auth/migrate-core";
-import { sql } from "kysely";
+import { CamelCasePlugin, sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AdapterHarness, HarnessDatabase } from "./harness.js";
 
@@ -48,7 +48,14 @@ export function runnerSuite(harness: AdapterHarness): void {
       try {
         const first = await migrator.up({ onProgress: (e) => events.push(e) });
         expect(first.applied.map((m) => m.id)).toEqual(CORE);
-        expect(events.map((e) => `${e.type} ${e.id}`)).toEqual(["start 0001_core_tables", "done 0001_core_tables", "start 0002_organization_tables", "done 0002_organization_tables"]);
+        // Each migration is reported started, then done, in order. (Where the lock is the
+        // transaction, "done" waits for its commit, so both starts may come first.)
+        const order = (type: string) => events.filter((e) => e.type === type).map((e) => e.id);
+        expect(order("start")).toEqual(CORE);
+        expect(order("done")).toEqual(CORE);
+        for (const id of CORE) {
+          expect(events.findIndex((e) => e.type === "start" && e.id === id)).toBeLessThan(events.findIndex((e) => e.type === "done" && e.id === id));
+        }
         expect((await migrator.up()).applied).toEqual([]);
         const ledger = await db.kysely.selectFrom("better_auth_migrations").select(["id", "checksum"]).orderBy("id").execute();
         expect(ledger.map((r) => r.id)).toEqual(CORE);
@@ -96,6 +103,40 @@ export function runnerSuite(harness: AdapterHarness): void {
         expect(await relationExists(db, "users")).toBe(true);
         expect((await migrator.status()).map((s) => s.state)).toEqual(["applied", "pending"]);
         await expect(migrator.down({ steps: 0 })).rejects.toThrow(/steps must be a positive whole number/);
+      } finally {
+        await migrator.close();
+      }
+    });
+
+    it("down reverts the most recently applied migration, even when it was defined earlier", async () => {
+      const later = defineExtension({ id: "0200_later", name: "later", tables: [defineTable({ name: "later_table", comment: "Defined last.", columns: { id: { type: "id", primaryKey: true } } })] });
+      const earlier = defineExtension({ id: "0150_earlier", name: "earlier", tables: [defineTable({ name: "earlier_table", comment: "Added to the code after 0200 was applied.", columns: { id: { type: "id", primaryKey: true } } })] });
+      const first = db.createMigrator({ extensions: [later] });
+      await first.up();
+      await first.close();
+      const migrator = db.createMigrator({ extensions: [earlier, later] });
+      try {
+        expect((await migrator.up()).applied.map((m) => m.id)).toEqual(["0150_earlier"]);
+        expect(await migrator.planDown({ steps: 2 })).toEqual([
+          { id: "0150_earlier", name: "earlier" },
+          { id: "0200_later", name: "later" },
+        ]);
+        expect((await migrator.down()).reverted.map((m) => m.id)).toEqual(["0150_earlier"]);
+        expect(await relationExists(db, "earlier_table")).toBe(false);
+        expect(await relationExists(db, "later_table")).toBe(true);
+      } finally {
+        await migrator.close();
+      }
+    });
+
+    it("works through a caller's Kysely instance with plugins that rename columns", async () => {
+      const camel = db.kysely.withPlugin(new CamelCasePlugin());
+      const migrator = db.createMigrator({ db: camel });
+      try {
+        await migrator.up();
+        const status = await migrator.status();
+        expect(status.map((s) => s.state)).toEqual(["applied", "applied"]);
+        expect(status.every((s) => s.appliedAt instanceof Date && !Number.isNaN(s.appliedAt.getTime()) && Number.isInteger(s.durationMs))).toBe(true);
       } finally {
         await migrator.close();
       }

@@ -48,6 +48,12 @@ describe("extensions", () => {
       tables: [defineTable({ name: "x", comment: "", columns: { id: { type: "id", primaryKey: true }, team_id: { type: "id", references: { table: "team" } } } })],
     });
     expect(() => resolveSchema([badReference])).toThrow(/references table "team", which does not exist/);
+    const mistyped = defineExtension({
+      id: "0106_x",
+      name: "x",
+      tables: [defineTable({ name: "passkey", comment: "", columns: { id: { type: "id", primaryKey: true }, user_id: { type: "string", references: { table: "users" } } } })],
+    });
+    expect(() => resolveSchema([mistyped])).toThrow(/passkey.user_id is of type "string" but references users.id of type "id"/);
     expect(() => defineExtension({ id: "Bad Id", name: "x", columns: { users: { a: { type: "text", nullable: true } } } })).toThrow(/lower-case/);
     expect(() => defineExtension({ id: "0105_empty", name: "x" })).toThrow(/adds no tables and no columns/);
   });

@@ -111,9 +111,14 @@ function applyToTables(tables: Map<string, Table>, op: Operation, migrationId: s
     for (const fk of table.foreignKeys) {
       const target = fk.references.table === table.name ? table : tables.get(fk.references.table);
       if (!target) fail(`${table.name}.${fk.columns.join(",")} references table "${fk.references.table}", which does not exist.`);
-      for (const c of fk.references.columns) {
-        if (!target!.columns.some((col) => col.name === c)) fail(`${table.name} references ${fk.references.table}.${c}, which does not exist.`);
-      }
+      fk.references.columns.forEach((c, i) => {
+        const referenced = target!.columns.find((col) => col.name === c) ?? fail(`${table.name} references ${fk.references.table}.${c}, which does not exist.`);
+        const column = table.columns.find((col) => col.name === fk.columns[i]);
+        // A key and its reference must have one type in every dialect (uuid ids included): "id" refers to "id".
+        if (column && column.type !== referenced.type) {
+          fail(`${table.name}.${column.name} is of type "${column.type}" but references ${fk.references.table}.${c} of type "${referenced.type}"; give it type "${referenced.type}".`);
+        }
+      });
     }
   };
   switch (op.kind) {

@@ -66,6 +66,8 @@ export interface Migrator {
   up(options?: RunOptions): Promise<UpResult>;
   /** Reverts the newest applied migrations (one unless `steps` says more). */
   down(options?: RunOptions & { steps?: number }): Promise<DownResult>;
+  /** What `down` with these options would revert, newest first, without reverting anything. */
+  planDown(options?: { steps?: number }): Promise<{ id: string; name: string }[]>;
   /** Each migration: applied, pending, changed since applied, or unknown to this code. */
   status(): Promise<MigrationStatus[]>;
   /** The DDL of every migration, as text, without touching a database. */
@@ -93,11 +95,21 @@ export function renderMigration(adapter: DialectAdapter, migration: Migration, d
 
 type AnyDatabase = Kysely<any>;
 
+interface Progress {
+  start(event: MigrationEvent): void;
+  done(event: MigrationEvent): void;
+  /** The lock was released: report what was held back. */
+  released(): void;
+}
+
 /**
  * The runner shared by every dialect. Adapters build one with their {@link DialectAdapter} and a
  * Kysely instance; this is where ordering, the ledger, checksums and locking live.
  */
-export function createRunner(adapter: DialectAdapter, db: Kysely<unknown>, schema: ResolvedSchema, options: RunnerOptions = {}): Migrator {
+export function createRunner(adapter: DialectAdapter, givenDb: Kysely<unknown>, schema: ResolvedSchema, options: RunnerOptions = {}): Migrator {
+  // The ledger is read and written by column name: plugins of a caller's instance (CamelCasePlugin)
+  // would rename them.
+  const db = givenDb.withoutPlugins();
   const lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
   if (!Number.isFinite(lockTimeoutMs) || lockTimeoutMs < 0) {
     throw new InvalidOptionsError(`lockTimeoutMs must be a number of milliseconds, not ${String(options.lockTimeoutMs)}.`);
@@ -176,9 +188,9 @@ export function createRunner(adapter: DialectAdapter, db: Kysely<unknown>, schem
     }
   }
 
-  async function run(conn: Kysely<unknown>, migration: Migration, direction: Direction, onProgress: RunOptions["onProgress"]): Promise<MigrationRun> {
+  async function run(conn: Kysely<unknown>, migration: Migration, direction: Direction, progress: Progress): Promise<MigrationRun> {
     const statements = renderMigration(adapter, migration, direction);
-    onProgress?.({ type: "start", direction, id: migration.id, name: migration.name });
+    progress.start({ type: "start", direction, id: migration.id, name: migration.name });
     const started = performance.now();
     try {
       const result = await adapter.atomically(conn, async (trx) => {
@@ -194,11 +206,49 @@ export function createRunner(adapter: DialectAdapter, db: Kysely<unknown>, schem
         }
         return { id: migration.id, name: migration.name, durationMs };
       });
-      onProgress?.({ type: "done", direction, ...result });
+      progress.done({ type: "done", direction, ...result });
       return result;
     } catch (error) {
       throw adapter.translateError(error) ?? new MigrationFailedError(migration.id, error, (error as { statement?: string }).statement);
     }
+  }
+
+  /**
+   * Reports progress. Where the lock is itself the transaction (SQLite), what ran under it becomes
+   * durable only when the lock is released: "done" is reported then, never for work that a failed
+   * commit took back.
+   */
+  function progressFor(onProgress: RunOptions["onProgress"]): Progress {
+    const held: MigrationEvent[] = [];
+    return {
+      start: (event) => onProgress?.(event),
+      done: (event) => {
+        if (adapter.commitsWhenLockReleased) held.push(event);
+        else onProgress?.(event);
+      },
+      released: () => {
+        for (const event of held.splice(0)) onProgress?.(event);
+      },
+    };
+  }
+
+  /** The applied migrations `down` reverts: the most recently applied first. */
+  function revertOrder(entries: readonly LedgerEntry[], steps: number): Migration[] {
+    const unknown = entries.filter((e) => !checksums.has(e.id)).map((e) => e.id);
+    if (unknown.length > 0) throw new UnknownMigrationError(unknown);
+    const position = new Map(migrations.map((m, i) => [m.id, i]));
+    const byId = new Map(migrations.map((m) => [m.id, m]));
+    // Ties (applied in the same millisecond) go by definition order, newest first.
+    return [...entries]
+      .sort((a, b) => b.appliedAt.getTime() - a.appliedAt.getTime() || position.get(b.id)! - position.get(a.id)!)
+      .slice(0, steps)
+      .map((e) => byId.get(e.id)!);
+  }
+
+  function validSteps(steps: number | undefined): number {
+    const n = steps ?? 1;
+    if (!Number.isInteger(n) || n < 1) throw new InvalidOptionsError(`steps must be a positive whole number, not ${String(steps)}.`);
+    return n;
   }
 
   /** Driver errors that mean "cannot use this database" become typed errors at every entry point. */
@@ -217,33 +267,40 @@ export function createRunner(adapter: DialectAdapter, db: Kysely<unknown>, schem
       // Fast path without the lock: reading committed ledger rows is safe, and when nothing is
       // pending (the usual case at every deploy) this is two round trips.
       if (pendingMigrations(await readLedgerIfExists(db)).length === 0) return { applied: [] };
-      return withLock(async (conn) => {
+      const progress = progressFor(options.onProgress);
+      const result = await withLock(async (conn) => {
         await adapter.prepareLedger(conn);
         // Read again under the lock: another runner may have applied everything meanwhile.
         const pending = pendingMigrations(await readLedger(conn));
         await refuseUnsafeColumns(conn, pending);
         const applied: MigrationRun[] = [];
-        for (const migration of pending) applied.push(await run(conn, migration, "up", options.onProgress));
+        for (const migration of pending) applied.push(await run(conn, migration, "up", progress));
         return { applied };
       });
+      progress.released();
+      return result;
     }),
 
     down: (options = {}) => guarded(async () => {
-      const steps = options.steps ?? 1;
-      if (!Number.isInteger(steps) || steps < 1) throw new InvalidOptionsError(`steps must be a positive whole number, not ${String(options.steps)}.`);
+      const steps = validSteps(options.steps);
       if (!(await adapter.ledgerExists(db))) return { reverted: [] };
-      return withLock(async (conn) => {
+      const progress = progressFor(options.onProgress);
+      const result = await withLock(async (conn) => {
         const entries = await readLedger(conn);
-        const appliedIds = new Set(entries.map((e) => e.id));
-        const unknown = entries.filter((e) => !checksums.has(e.id)).map((e) => e.id);
-        if (unknown.length > 0) throw new UnknownMigrationError(unknown);
-        const toRevert = migrations.filter((m) => appliedIds.has(m.id)).reverse().slice(0, steps);
+        const toRevert = revertOrder(entries, steps);
         const changed = toRevert.filter((m) => entries.find((e) => e.id === m.id)!.checksum !== checksums.get(m.id)).map((m) => m.id);
         if (changed.length > 0) throw new ChecksumMismatchError(changed);
         const reverted: MigrationRun[] = [];
-        for (const migration of toRevert) reverted.push(await run(conn, migration, "down", options.onProgress));
+        for (const migration of toRevert) reverted.push(await run(conn, migration, "down", progress));
         return { reverted };
       });
+      progress.released();
+      return result;
+    }),
+
+    planDown: (options = {}) => guarded(async () => {
+      const steps = validSteps(options.steps);
+      return revertOrder(await readLedgerIfExists(db), steps).map((m) => ({ id: m.id, name: m.name }));
     }),
 
     status: () => guarded(async () => {
