@@ -43,18 +43,23 @@ export async function catalogSnapshot(url: string, schema = "public"): Promise<C
   };
 }
 
+/** Applies every migration to the database at `url` with a migrator of its own. */
+export async function migrateUp(url: string, options: Omit<PostgresMigratorOptions, "url" | "pool" | "db"> = {}): Promise<void> {
+  const migrator = createMigrator({ url, ...options });
+  try {
+    await migrator.up();
+  } finally {
+    await migrator.close();
+  }
+}
+
 /** A fresh database with the schema applied, and an open connection to it as the owner role. */
 export async function migratedDatabase(
   adminUrl: string,
   options: Omit<PostgresMigratorOptions, "url" | "pool" | "db"> = {},
 ): Promise<{ db: TestDatabase; client: pg.Client }> {
   const db = await createTestDatabase(adminUrl);
-  const migrator = createMigrator({ url: db.url, ...options });
-  try {
-    await migrator.up();
-  } finally {
-    await migrator.close();
-  }
+  await migrateUp(db.url, options);
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   return { db, client };

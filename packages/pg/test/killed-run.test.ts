@@ -5,6 +5,7 @@ import { closeAdminPools, createTestDatabase, type TestDatabase } from "@better-
 import pg from "pg";
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { createMigrator } from "../src/index.js";
+import { migrateUp } from "./helpers.js";
 
 afterAll(closeAdminPools);
 
@@ -30,9 +31,7 @@ describe.each(inject("postgresServers"))("a killed run on PostgreSQL $version", 
   });
 
   it("leaves nothing half-applied, and the next run applies the migration", async () => {
-    const base = createMigrator({ url: db.url });
-    await base.up();
-    await base.close();
+    await migrateUp(db.url);
 
     // Hold users locked so that the other process stops in the middle of its migration.
     const blocker = new pg.Client({ connectionString: db.url });

@@ -2,7 +2,7 @@ import { closeAdminPools, createTestDatabase, OWNER_ROLE, type TestDatabase } fr
 import pg from "pg";
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { createMigrator } from "../src/index.js";
-import { query } from "./helpers.js";
+import { migrateUp, query } from "./helpers.js";
 
 afterAll(closeAdminPools);
 
@@ -16,12 +16,7 @@ describe.each(inject("postgresServers"))("least privilege on PostgreSQL $version
   });
 
   it("runs as a role that owns its database but is not a superuser", async () => {
-    const migrator = createMigrator({ url: db.url });
-    try {
-      await migrator.up();
-    } finally {
-      await migrator.close();
-    }
+    await migrateUp(db.url);
     const [role] = await query(db.url, "SELECT current_user AS name, rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = current_user");
     expect(role).toEqual({ name: OWNER_ROLE, rolsuper: false, rolcreatedb: false, rolcreaterole: false });
     const owners = await query(db.url, "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'");
@@ -40,12 +35,7 @@ describe.each(inject("postgresServers"))("least privilege on PostgreSQL $version
   });
 
   it("pins the search_path of every function", async () => {
-    const migrator = createMigrator({ url: db.url });
-    try {
-      await migrator.up();
-    } finally {
-      await migrator.close();
-    }
+    await migrateUp(db.url);
     const functions = await query(db.url, `SELECT p.proname, p.proconfig FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
       WHERE n.nspname = 'public' ORDER BY 1`);
     expect(functions).toEqual([
@@ -55,12 +45,7 @@ describe.each(inject("postgresServers"))("least privilege on PostgreSQL $version
   });
 
   it("cannot be hijacked through objects in another schema on the caller's search_path", async () => {
-    const migrator = createMigrator({ url: db.url });
-    try {
-      await migrator.up();
-    } finally {
-      await migrator.close();
-    }
+    await migrateUp(db.url);
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     try {
