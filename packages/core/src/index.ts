@@ -16,6 +16,7 @@ export {
   type RunnerOptions, type SqlOptions, type UpResult,
 } from "./runner/migrator.js";
 export { ledgerTable, type LedgerEntry } from "./runner/ledger.js";
+export { pollForLock } from "./runner/poll-lock.js";
 export {
   MigrateError, ChecksumMismatchError, DatabaseAccessError, type DatabaseAccessProblem, InvalidExtensionError, InvalidOptionsError, LockTimeoutError,
   MigrationFailedError, UnknownMigrationError, UnsafeColumnError,

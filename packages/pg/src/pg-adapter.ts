@@ -1,4 +1,4 @@
-import { type DatabaseAccessError, type DialectAdapter, InvalidOptionsError, LockTimeoutError, ledgerTable, schema as model } from "@better-auth/migrate-core";
+import { type DatabaseAccessError, type DialectAdapter, InvalidOptionsError, pollForLock, ledgerTable, schema as model } from "@better-auth/migrate-core";
 import { type Kysely, sql } from "kysely";
 import { type PostgresTarget, translatePostgresError } from "./pg-errors.js";
 import { quoteIdentifier } from "./pg-quote.js";
@@ -77,15 +77,12 @@ export class PostgresAdapter implements DialectAdapter {
   }
 
   async acquireLock(db: Kysely<unknown>, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    // pg_try_advisory_lock in a loop rather than pg_advisory_lock under a lock_timeout: the
+    // pg_try_advisory_lock polled rather than pg_advisory_lock under a lock_timeout: the
     // uncontended case is one round trip and the session's settings stay untouched.
-    for (;;) {
+    await pollForLock(async () => {
       const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(${this.#lockKey[0]}, ${this.#lockKey[1]}) AS locked`.execute(db);
-      if (rows[0]?.locked) return;
-      if (Date.now() >= deadline) throw new LockTimeoutError(timeoutMs);
-      await new Promise((resolve) => setTimeout(resolve, Math.min(LOCK_POLL_MS, Math.max(1, deadline - Date.now()))));
-    }
+      return rows[0]?.locked === true;
+    }, timeoutMs, LOCK_POLL_MS);
   }
 
   async releaseLock(db: Kysely<unknown>): Promise<void> {

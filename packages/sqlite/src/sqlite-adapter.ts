@@ -1,4 +1,4 @@
-import { DatabaseAccessError, type DialectAdapter, LockTimeoutError, ledgerTable, schema as model } from "@better-auth/migrate-core";
+import { DatabaseAccessError, type DialectAdapter, LockTimeoutError, ledgerTable, pollForLock, schema as model } from "@better-auth/migrate-core";
 import { existsSync } from "node:fs";
 import { type Kysely, sql } from "kysely";
 import { SqliteRenderer } from "./sqlite-renderer.js";
@@ -51,22 +51,20 @@ export class SqliteAdapter implements DialectAdapter {
 
   async acquireLock(db: Kysely<unknown>, timeoutMs: number): Promise<void> {
     this.#lockTimeoutMs = timeoutMs;
-    const deadline = Date.now() + timeoutMs;
     // better-sqlite3 waits for a busy database synchronously, which would stall every other
     // connection of this process, the lock holder included. So wait here, asynchronously, and let
     // BEGIN IMMEDIATE fail at once while another connection writes.
     await sql.raw("PRAGMA busy_timeout = 0").execute(db);
     try {
-      for (;;) {
+      await pollForLock(async () => {
         try {
           await sql.raw("BEGIN IMMEDIATE").execute(db);
-          return;
+          return true;
         } catch (error) {
           if ((error as { code?: string }).code !== "SQLITE_BUSY") throw error;
+          return false;
         }
-        if (Date.now() >= deadline) throw new LockTimeoutError(timeoutMs);
-        await new Promise((resolve) => setTimeout(resolve, Math.min(LOCK_POLL_MS, Math.max(1, deadline - Date.now()))));
-      }
+      }, timeoutMs, LOCK_POLL_MS);
     } finally {
       await sql.raw(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`).execute(db);
     }

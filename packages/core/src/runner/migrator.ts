@@ -137,11 +137,16 @@ export function createRunner(adapter: DialectAdapter, givenDb: Kysely<unknown>, 
     return (await adapter.ledgerExists(conn)) ? readLedger(conn) : [];
   }
 
-  /** What `up` would apply; throws if the ledger and the code disagree about what was applied. */
-  function pendingMigrations(entries: readonly LedgerEntry[]): Migration[] {
-    const applied = new Map(entries.map((e) => [e.id, e]));
+  /** The ledger must not list migrations this code does not define: nothing can be planned around them. */
+  function refuseUnknown(entries: readonly LedgerEntry[]): void {
     const unknown = entries.filter((e) => !checksums.has(e.id)).map((e) => e.id);
     if (unknown.length > 0) throw new UnknownMigrationError(unknown);
+  }
+
+  /** What `up` would apply; throws if the ledger and the code disagree about what was applied. */
+  function pendingMigrations(entries: readonly LedgerEntry[]): Migration[] {
+    refuseUnknown(entries);
+    const applied = new Map(entries.map((e) => [e.id, e]));
     const changed = migrations.filter((m) => applied.has(m.id) && applied.get(m.id)!.checksum !== checksums.get(m.id)).map((m) => m.id);
     if (changed.length > 0) throw new ChecksumMismatchError(changed);
     // Pending migrations run in definition order. A migration defined before an applied one may
@@ -150,15 +155,19 @@ export function createRunner(adapter: DialectAdapter, givenDb: Kysely<unknown>, 
     return migrations.filter((m) => !applied.has(m.id));
   }
 
-  async function withLock<T>(work: (conn: Kysely<unknown>) => Promise<T>): Promise<T> {
-    return db.connection().execute(async (conn) => {
+  /** Runs `work` holding the migration lock; progress held back until the release is reported after it. */
+  async function withLock<T>(onProgress: RunOptions["onProgress"], work: (conn: Kysely<unknown>, progress: Progress) => Promise<T>): Promise<T> {
+    const progress = progressFor(onProgress);
+    const result = await db.connection().execute(async (conn) => {
       await adapter.acquireLock(conn, lockTimeoutMs);
       try {
-        return await work(conn);
+        return await work(conn, progress);
       } finally {
         await adapter.releaseLock(conn);
       }
     });
+    progress.released();
+    return result;
   }
 
   /** Refuses, before any SQL runs, NOT NULL columns without a default on tables that already hold rows. */
@@ -234,8 +243,7 @@ export function createRunner(adapter: DialectAdapter, givenDb: Kysely<unknown>, 
 
   /** The applied migrations `down` reverts: the most recently applied first. */
   function revertOrder(entries: readonly LedgerEntry[], steps: number): Migration[] {
-    const unknown = entries.filter((e) => !checksums.has(e.id)).map((e) => e.id);
-    if (unknown.length > 0) throw new UnknownMigrationError(unknown);
+    refuseUnknown(entries);
     const position = new Map(migrations.map((m, i) => [m.id, i]));
     const byId = new Map(migrations.map((m) => [m.id, m]));
     // Ties (applied in the same millisecond) go by definition order, newest first.
@@ -267,8 +275,7 @@ export function createRunner(adapter: DialectAdapter, givenDb: Kysely<unknown>, 
       // Fast path without the lock: reading committed ledger rows is safe, and when nothing is
       // pending (the usual case at every deploy) this is two round trips.
       if (pendingMigrations(await readLedgerIfExists(db)).length === 0) return { applied: [] };
-      const progress = progressFor(options.onProgress);
-      const result = await withLock(async (conn) => {
+      return withLock(options.onProgress, async (conn, progress) => {
         await adapter.prepareLedger(conn);
         // Read again under the lock: another runner may have applied everything meanwhile.
         const pending = pendingMigrations(await readLedger(conn));
@@ -277,15 +284,12 @@ export function createRunner(adapter: DialectAdapter, givenDb: Kysely<unknown>, 
         for (const migration of pending) applied.push(await run(conn, migration, "up", progress));
         return { applied };
       });
-      progress.released();
-      return result;
     }),
 
     down: (options = {}) => guarded(async () => {
       const steps = validSteps(options.steps);
       if (!(await adapter.ledgerExists(db))) return { reverted: [] };
-      const progress = progressFor(options.onProgress);
-      const result = await withLock(async (conn) => {
+      return withLock(options.onProgress, async (conn, progress) => {
         const entries = await readLedger(conn);
         const toRevert = revertOrder(entries, steps);
         const changed = toRevert.filter((m) => entries.find((e) => e.id === m.id)!.checksum !== checksums.get(m.id)).map((m) => m.id);
@@ -294,8 +298,6 @@ export function createRunner(adapter: DialectAdapter, givenDb: Kysely<unknown>, 
         for (const migration of toRevert) reverted.push(await run(conn, migration, "down", progress));
         return { reverted };
       });
-      progress.released();
-      return result;
     }),
 
     planDown: (options = {}) => guarded(async () => {
