@@ -1,4 +1,4 @@
-import { DatabaseAccessError } from "@better-auth/migrate-core";
+import { accessErrorOf } from "@better-auth/adapter-suite";
 import { closeAdminPools, createTestDatabase, freePort, type TestDatabase } from "@better-auth/test-databases";
 import { Kysely, PostgresDialect } from "kysely";
 import { createServer, type Server } from "node:net";
@@ -14,16 +14,7 @@ function withUrl(url: string, change: (u: URL) => void): string {
   return parsed.toString();
 }
 
-async function accessError(url: string, options: { connectTimeoutMs?: number } = {}): Promise<DatabaseAccessError> {
-  const migrator = createMigrator({ url, ...options });
-  try {
-    const error = await migrator.up().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DatabaseAccessError);
-    return error as DatabaseAccessError;
-  } finally {
-    await migrator.close();
-  }
-}
+const accessError = (url: string, options: { connectTimeoutMs?: number } = {}) => accessErrorOf(createMigrator({ url, ...options }));
 
 describe.each(inject("postgresServers"))("connections on PostgreSQL $version", (server) => {
   let db: TestDatabase;

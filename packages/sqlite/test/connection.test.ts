@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DatabaseAccessError } from "@better-auth/migrate-core";
+import { accessErrorOf } from "@better-auth/adapter-suite";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createMigrator } from "../src/index.js";
@@ -15,16 +15,7 @@ describe("SQLite connections", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function accessError(url: string): Promise<DatabaseAccessError> {
-    const migrator = createMigrator({ url });
-    try {
-      const error = await migrator.up().catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(DatabaseAccessError);
-      return error as DatabaseAccessError;
-    } finally {
-      await migrator.close();
-    }
-  }
+  const accessError = (url: string) => accessErrorOf(createMigrator({ url }));
 
   it("creates the file on first up", async () => {
     const migrator = createMigrator({ url: `sqlite:${join(dir, "new.db")}` });

@@ -1,3 +1,4 @@
 export type { AdapterHarness, HarnessDatabase, MigratorOptions } from "./harness.js";
 export { runnerSuite } from "./runner-suite.js";
 export { behaviourSuite } from "./behaviour-suite.js";
+export { accessErrorOf } from "./access-error.js";
