@@ -62,15 +62,32 @@ export class LockTimeoutError extends MigrateError {
   }
 }
 
-/** A migration failed; where the dialect has transactional DDL, nothing of it was applied. */
+/** How much of a migration is in effect after a per-statement run stopped part way. */
+export interface PartialProgress {
+  readonly stepsApplied: number;
+  readonly steps: number;
+}
+
+/**
+ * A migration failed. Where the dialect has transactional DDL, nothing of it was applied; where
+ * statements commit one by one (MySQL), the runner undid what it had applied, and `partial` says what
+ * is left when even that failed (the connection was lost, say).
+ */
 export class MigrationFailedError extends MigrateError {
   readonly migrationId: string;
   readonly statement: string | undefined;
-  constructor(migrationId: string, cause: unknown, statement?: string) {
+  readonly partial: PartialProgress | undefined;
+  constructor(migrationId: string, cause: unknown, options: { statement?: string; partial?: PartialProgress } = {}) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super("MIGRATION_FAILED", `Migration ${migrationId} failed: ${reason}`, { cause });
+    const { partial } = options;
+    const left = partial ? ` It is partly applied: ${partial.stepsApplied} of its ${partial.steps} steps are in effect.` : "";
+    super("MIGRATION_FAILED", `Migration ${migrationId} failed: ${reason}${left}`, {
+      cause,
+      ...(partial ? { hint: `Fix the cause, then run up again to finish ${migrationId}, or down to undo what of it is in effect.` } : {}),
+    });
     this.migrationId = migrationId;
-    this.statement = statement;
+    this.statement = options.statement;
+    this.partial = partial;
   }
 }
 

@@ -6,20 +6,24 @@ export { defineTable, now, value, json, autoUpdateTriggerName, type ColumnSpec, 
 export * as schema from "./schema/index.js";
 export { INVITATION_STATUSES } from "./schema/index.js";
 export { coreMigrations } from "./migrations/core-migrations.js";
-export { invertOperations, type Migration, type Operation, type ColumnConstraints } from "./migrations/operations.js";
+export { invertOperations, inverseOperation, type Migration, type Operation, type ColumnConstraints } from "./migrations/operations.js";
 export { migrationChecksum } from "./migrations/checksum.js";
 export { defineExtension, resolveSchema, type Extension, type ExtensionSpec, type ResolvedSchema } from "./migrations/extensions.js";
-export type { DialectAdapter } from "./dialect-adapter.js";
+export type { Dialect } from "./dialect/dialect.js";
+export type { DialectRenderer } from "./dialect/renderer.js";
+export type { ApplyMode, MigrationSession, PerStatementSession, TransactionalSession } from "./dialect/session.js";
 export {
   createRunner, renderMigration,
-  type Direction, type DownResult, type MigrationEvent, type RunOptions, type MigrationRun, type MigrationState, type MigrationStatus, type Migrator,
+  type DownResult, type RunOptions, type MigrationRun, type MigrationState, type MigrationStatus, type Migrator,
   type RunnerOptions, type SqlOptions, type UpResult,
 } from "./runner/migrator.js";
+export type { Direction } from "./runner/plan.js";
+export type { MigrationEvent } from "./runner/progress.js";
 export { ledgerTable, type LedgerEntry } from "./runner/ledger.js";
 export { pollForLock } from "./runner/poll-lock.js";
 export {
   MigrateError, ChecksumMismatchError, DatabaseAccessError, type DatabaseAccessProblem, InvalidExtensionError, InvalidOptionsError, LockTimeoutError,
-  MigrationFailedError, UnknownMigrationError, UnsafeColumnError,
+  MigrationFailedError, type PartialProgress, UnknownMigrationError, UnsafeColumnError,
 } from "./errors.js";
 export type {
   AccountsTable, ActiveSessionsView, BetterAuthDatabase, ColumnValue, DatabaseWith, InvitationTable, JsonObject,

@@ -1,5 +1,5 @@
 export { createMigrator, type PostgresConnection, type PostgresMigratorOptions } from "./pg-migrator.js";
-export { PostgresAdapter, advisoryLockKey } from "./pg-adapter.js";
+export { PostgresSession, postgresDialect, advisoryLockKey } from "./pg-adapter.js";
 export { PostgresRenderer, type PostgresRenderOptions } from "./pg-renderer.js";
 export { quoteIdentifier, quoteLiteral } from "./pg-quote.js";
 export type { Migrator, MigrationStatus, UpResult, DownResult, BetterAuthDatabase, DatabaseWith } from "@better-auth/migrate-core";

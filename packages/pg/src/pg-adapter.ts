@@ -1,4 +1,4 @@
-import { type DatabaseAccessError, type DialectAdapter, InvalidOptionsError, pollForLock, ledgerTable, schema as model } from "@better-auth/migrate-core";
+import { type DatabaseAccessError, type Dialect, InvalidOptionsError, pollForLock, ledgerTable, schema as model, type TransactionalSession } from "@better-auth/migrate-core";
 import { type Kysely, sql } from "kysely";
 import { type PostgresTarget, translatePostgresError } from "./pg-errors.js";
 import { quoteIdentifier } from "./pg-quote.js";
@@ -35,43 +35,40 @@ export function validateSchemaName(schema: string): void {
   }
 }
 
-/** PostgreSQL: transactional DDL, an advisory lock per schema, and the SPEC §4 objects. */
-export class PostgresAdapter implements DialectAdapter {
-  readonly dialectName = "PostgreSQL";
-  readonly supportsTransactionalDdl = true;
+/** PostgreSQL's migration session: transactional DDL and an advisory lock per schema. */
+export class PostgresSession implements TransactionalSession {
+  readonly applyMode = "transactional";
   // The statements carry no parameters, so pg sends them with the simple query protocol, which
   // accepts several at once: one round trip per migration.
   readonly supportsMultipleStatements = true;
   readonly commitsWhenLockReleased = false;
   readonly schema: string;
-  readonly renderer: PostgresRenderer;
+  readonly #renderer: PostgresRenderer;
   readonly #lockKey: [number, number];
-
   readonly #target: PostgresTarget;
 
-  constructor(options: PostgresRenderOptions, target: PostgresTarget = {}) {
-    validateSchemaName(options.schema);
+  constructor(renderer: PostgresRenderer, schema: string, target: PostgresTarget = {}) {
+    this.#renderer = renderer;
     this.#target = target;
-    this.schema = options.schema;
-    this.renderer = new PostgresRenderer(options);
-    this.#lockKey = advisoryLockKey(options.schema);
+    this.schema = schema;
+    this.#lockKey = advisoryLockKey(schema);
   }
 
-  renderOperation = (op: Parameters<PostgresRenderer["render"]>[0]) => this.renderer.render(op);
-
-  async ledgerExists(db: Kysely<unknown>): Promise<boolean> {
-    const { rows } = await sql<{ found: boolean }>`SELECT to_regclass(${this.renderer.qualified(ledgerTable.name)}) IS NOT NULL AS found`.execute(db);
-    return rows[0]?.found === true;
+  async ledgerColumns(db: Kysely<unknown>): Promise<readonly string[] | undefined> {
+    const { rows } = await sql<{ name: string | null }>`
+      SELECT a.attname AS name FROM (SELECT to_regclass(${this.#renderer.qualified(ledgerTable.name)}) AS oid) t
+      LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
+      WHERE t.oid IS NOT NULL`.execute(db);
+    return rows.length === 0 ? undefined : rows.flatMap((r) => (r.name === null ? [] : [r.name]));
   }
 
-  async prepareLedger(db: Kysely<unknown>): Promise<void> {
-    if (await this.ledgerExists(db)) return;
+  async createLedger(db: Kysely<unknown>): Promise<void> {
     const { rows } = await sql<{ found: boolean }>`SELECT EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = ${this.schema}) AS found`.execute(db);
     // CREATE SCHEMA IF NOT EXISTS checks the CREATE privilege on the database even when the schema
     // exists; asking first lets a role that may only use an existing schema run migrations.
     const statements = [
       ...(rows[0]?.found ? [] : [`CREATE SCHEMA ${quoteIdentifier(this.schema)}`]),
-      ...this.renderer.createTableIfNotExists(ledgerTable),
+      ...this.#renderer.render({ kind: "createTable", table: ledgerTable }),
     ];
     await sql.raw(statements.join(";\n")).execute(db);
   }
@@ -100,10 +97,19 @@ export class PostgresAdapter implements DialectAdapter {
   readTimestamp(value: unknown): Date {
     return value instanceof Date ? value : new Date(String(value));
   }
+}
 
-  async cleanupExpiredSessions(db: Kysely<unknown>): Promise<number> {
-    const fn = sql.raw(`${this.renderer.qualified(model.cleanupExpiredSessions.name)}()`);
-    const { rows } = await sql<{ deleted: number }>`SELECT ${fn} AS deleted`.execute(db);
-    return Number(rows[0]?.deleted ?? 0);
-  }
+/** The PostgreSQL dialect: renderer, session, and `cleanup_expired_sessions()` as the cleanup. */
+export function postgresDialect(options: PostgresRenderOptions, target: PostgresTarget = {}): Dialect & { renderer: PostgresRenderer } {
+  validateSchemaName(options.schema);
+  const renderer = new PostgresRenderer(options);
+  return {
+    renderer,
+    session: new PostgresSession(renderer, options.schema, target),
+    async cleanupExpiredSessions(db) {
+      const fn = sql.raw(`${renderer.qualified(model.cleanupExpiredSessions.name)}()`);
+      const { rows } = await sql<{ deleted: number }>`SELECT ${fn} AS deleted`.execute(db);
+      return Number(rows[0]?.deleted ?? 0);
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { createRunner, type Extension, InvalidOptionsError, type Migrator, resolveSchema } from "@better-auth/migrate-core";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
-import { PostgresAdapter } from "./pg-adapter.js";
+import { postgresDialect } from "./pg-adapter.js";
 import { describeUrl } from "./pg-errors.js";
 
 /** Where the migrator connects: exactly one of these. */
@@ -44,7 +44,7 @@ export function createMigrator<DB = unknown>(options: PostgresMigratorOptions<DB
   }
   const ids = options.ids ?? "string";
   if (ids !== "string" && ids !== "uuid") throw new InvalidOptionsError(`ids must be "string" or "uuid", not "${String(ids)}".`);
-  const adapter = new PostgresAdapter({ schema: options.schema ?? "public", ids }, options.url ? describeUrl(options.url) : {});
+  const dialect = postgresDialect({ schema: options.schema ?? "public", ids }, options.url ? describeUrl(options.url) : {});
   const schema = resolveSchema(options.extensions);
 
   let db: Kysely<unknown>;
@@ -64,7 +64,7 @@ export function createMigrator<DB = unknown>(options: PostgresMigratorOptions<DB
     db = kysely;
     onClose = () => kysely.destroy();
   }
-  return createRunner(adapter, db, schema, {
+  return createRunner(dialect, db, schema, {
     ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
     ...(onClose ? { onClose } : {}),
   });

@@ -1,11 +1,12 @@
 import { coreMigrations, defineExtension, defineTable, renderMigration, value } from "@better-auth/migrate-core";
 import { describe, expect, it } from "vitest";
-import { PostgresAdapter } from "./pg-adapter.js";
+import { postgresDialect } from "./pg-adapter.js";
+import { PostgresRenderer } from "./pg-renderer.js";
 import { quoteIdentifier, quoteLiteral } from "./pg-quote.js";
 
 const render = (options: { schema?: string; ids?: "string" | "uuid" } = {}) => {
-  const adapter = new PostgresAdapter({ schema: options.schema ?? "public", ids: options.ids ?? "string" });
-  return coreMigrations.flatMap((m) => renderMigration(adapter, m, "up")).join(";\n");
+  const renderer = new PostgresRenderer({ schema: options.schema ?? "public", ids: options.ids ?? "string" });
+  return coreMigrations.flatMap((m) => renderMigration(renderer, m, "up")).join(";\n");
 };
 
 describe("PostgreSQL rendering", () => {
@@ -59,8 +60,8 @@ describe("PostgreSQL rendering", () => {
       },
       tables: [defineTable({ name: "profile_views", comment: "Views.", columns: { id: { type: "id", primaryKey: true } } })],
     });
-    const adapter = new PostgresAdapter({ schema: "public", ids: "string" });
-    const up = renderMigration(adapter, extension.migration, "up");
+    const renderer = new PostgresRenderer({ schema: "public", ids: "string" });
+    const up = renderMigration(renderer, extension.migration, "up");
     expect(up).toContain(`ALTER TABLE "public"."users"\n  ADD COLUMN "handle" text,\n  ADD CONSTRAINT "users_handle_key" UNIQUE ("handle")`);
     expect(up).toContain(
       `ALTER TABLE "public"."users"\n  ADD COLUMN "tier" text NOT NULL DEFAULT 'free',\n  ADD CONSTRAINT "users_tier_check" CHECK ("tier" IN ('free', 'pro'))`,
@@ -68,7 +69,7 @@ describe("PostgreSQL rendering", () => {
     expect(up).toContain(
       `CREATE TRIGGER "users_set_profile_updated_at" BEFORE UPDATE ON "public"."users" FOR EACH ROW EXECUTE FUNCTION "public"."better_auth_set_updated_at"('profile_updated_at')`,
     );
-    const down = renderMigration(adapter, extension.migration, "down");
+    const down = renderMigration(renderer, extension.migration, "down");
     expect(down).toEqual([
       `DROP TRIGGER "users_set_profile_updated_at" ON "public"."users"`,
       `ALTER TABLE "public"."users" DROP COLUMN "profile_updated_at"`,
@@ -79,8 +80,8 @@ describe("PostgreSQL rendering", () => {
   });
 
   it("refuses schema names PostgreSQL cannot take", () => {
-    expect(() => new PostgresAdapter({ schema: "", ids: "string" })).toThrow(/1 to 63 bytes/);
-    expect(() => new PostgresAdapter({ schema: "x".repeat(64), ids: "string" })).toThrow(/1 to 63 bytes/);
-    expect(() => new PostgresAdapter({ schema: "a$function$b", ids: "string" })).toThrow(/cannot take/);
+    expect(() => postgresDialect({ schema: "", ids: "string" })).toThrow(/1 to 63 bytes/);
+    expect(() => postgresDialect({ schema: "x".repeat(64), ids: "string" })).toThrow(/1 to 63 bytes/);
+    expect(() => postgresDialect({ schema: "a$function$b", ids: "string" })).toThrow(/cannot take/);
   });
 });

@@ -48,12 +48,6 @@ export class PostgresRenderer {
     }
   }
 
-  /** The ledger (or any table) created only if missing. */
-  createTableIfNotExists(table: Table): string[] {
-    const [create, ...rest] = this.createTable(table);
-    return [create!.replace(/^CREATE TABLE /, "CREATE TABLE IF NOT EXISTS "), ...rest];
-  }
-
   private createTable(table: Table): string[] {
     const lines = [
       ...table.columns.map((c) => this.columnDefinition(c, table.primaryKey.columns.length === 1 && table.primaryKey.columns[0] === c.name)),

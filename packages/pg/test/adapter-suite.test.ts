@@ -11,7 +11,7 @@ afterAll(closeAdminPools);
 function postgresHarness(server: { version: number; adminUrl: string }): AdapterHarness {
   return {
     name: `PostgreSQL ${server.version}`,
-    traits: { explicitUpdatedAtWins: false },
+    traits: { explicitUpdatedAtWins: false, timestampsAs: "isoText" },
     async createDatabase() {
       const database = await createTestDatabase(server.adminUrl);
       const kysely = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 2 }) }) });

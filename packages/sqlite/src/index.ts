@@ -1,5 +1,5 @@
 export { createMigrator, type SqliteConnection, type SqliteMigratorOptions } from "./sqlite-migrator.js";
-export { SqliteAdapter } from "./sqlite-adapter.js";
+export { SqliteSession, sqliteDialect } from "./sqlite-adapter.js";
 export { SqliteRenderer, SQL_NOW } from "./sqlite-renderer.js";
 export { parseSqliteUrl, type SqliteLocation } from "./sqlite-url.js";
 export { quoteIdentifier, quoteLiteral } from "./sqlite-quote.js";

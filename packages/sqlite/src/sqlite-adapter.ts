@@ -1,4 +1,4 @@
-import { DatabaseAccessError, type DialectAdapter, LockTimeoutError, ledgerTable, pollForLock, schema as model } from "@better-auth/migrate-core";
+import { DatabaseAccessError, type Dialect, LockTimeoutError, ledgerTable, pollForLock, schema as model, type TransactionalSession } from "@better-auth/migrate-core";
 import { existsSync } from "node:fs";
 import { type Kysely, sql } from "kysely";
 import { SqliteRenderer } from "./sqlite-renderer.js";
@@ -9,44 +9,41 @@ export const BUSY_TIMEOUT_MS = 5_000;
 const SAVEPOINT = "better_auth_migration";
 
 /**
- * SQLite: transactional DDL; the migration lock is SQLite's own write lock, taken with
- * BEGIN IMMEDIATE and held for the whole run. Each migration runs in a savepoint inside it.
+ * SQLite's migration session: transactional DDL; the migration lock is SQLite's own write lock,
+ * taken with BEGIN IMMEDIATE and held for the whole run. Each migration runs in a savepoint inside it.
  */
-export class SqliteAdapter implements DialectAdapter {
-  readonly dialectName = "SQLite";
-  readonly supportsTransactionalDdl = true;
+export class SqliteSession implements TransactionalSession {
+  readonly applyMode = "transactional";
   // Statements go through prepare(), which takes one statement at a time.
   readonly supportsMultipleStatements = false;
   readonly commitsWhenLockReleased = true;
   readonly schema = undefined;
-  readonly renderer = new SqliteRenderer();
+  readonly #renderer: SqliteRenderer;
   readonly #filename: string;
   /** The migrator opened the file by path: reads must not create it. */
   readonly #onDisk: boolean;
   #lockTimeoutMs = BUSY_TIMEOUT_MS;
 
-  constructor(filename: string, options: { onDisk?: boolean } = {}) {
+  constructor(renderer: SqliteRenderer, filename: string, options: { onDisk?: boolean } = {}) {
+    this.#renderer = renderer;
     this.#filename = filename;
     this.#onDisk = options.onDisk === true && filename !== ":memory:";
   }
 
-  /** False when the migrator works on a file path that does not exist (yet). */
-  #fileMissing(): boolean {
+  /** True when the migrator works on a file path that does not exist (yet). */
+  fileMissing(): boolean {
     return this.#onDisk && !existsSync(this.#filename);
   }
 
-  renderOperation = (op: Parameters<SqliteRenderer["render"]>[0]) => this.renderer.render(op);
-
-  async ledgerExists(db: Kysely<unknown>): Promise<boolean> {
+  async ledgerColumns(db: Kysely<unknown>): Promise<readonly string[] | undefined> {
     // Opening a missing file would create it: `status` and `down` must leave no file behind.
-    if (this.#fileMissing()) return false;
-    const { rows } = await sql<{ found: number }>`SELECT count(*) AS found FROM sqlite_schema WHERE type = 'table' AND name = ${ledgerTable.name}`.execute(db);
-    return Number(rows[0]?.found) > 0;
+    if (this.fileMissing()) return undefined;
+    const { rows } = await sql<{ name: string }>`SELECT name FROM pragma_table_info(${ledgerTable.name})`.execute(db);
+    return rows.length === 0 ? undefined : rows.map((r) => r.name);
   }
 
-  async prepareLedger(db: Kysely<unknown>): Promise<void> {
-    if (await this.ledgerExists(db)) return;
-    for (const statement of this.renderer.createTableIfNotExists(ledgerTable)) await sql.raw(statement).execute(db);
+  async createLedger(db: Kysely<unknown>): Promise<void> {
+    for (const statement of this.#renderer.render({ kind: "createTable", table: ledgerTable })) await sql.raw(statement).execute(db);
   }
 
   async acquireLock(db: Kysely<unknown>, timeoutMs: number): Promise<void> {
@@ -136,14 +133,23 @@ export class SqliteAdapter implements DialectAdapter {
   readTimestamp(value: unknown): Date {
     return new Date(String(value));
   }
+}
 
-  async cleanupExpiredSessions(db: Kysely<unknown>): Promise<number> {
-    if (this.#fileMissing()) {
-      throw new DatabaseAccessError("DATABASE_NOT_FOUND", `There is no SQLite database at ${this.#filename}.`, {
-        hint: "Check the path, or create the schema first with up.",
-      });
-    }
-    const result = await sql.raw(this.renderer.cleanupStatement(model.cleanupExpiredSessions)).execute(db);
-    return Number(result.numAffectedRows ?? 0n);
-  }
+/** The SQLite dialect: renderer, session, and the DELETE behind `cleanupExpiredSessions()`. */
+export function sqliteDialect(filename: string, options: { onDisk?: boolean } = {}): Dialect & { session: SqliteSession } {
+  const renderer = new SqliteRenderer();
+  const session = new SqliteSession(renderer, filename, options);
+  return {
+    renderer,
+    session,
+    async cleanupExpiredSessions(db) {
+      if (session.fileMissing()) {
+        throw new DatabaseAccessError("DATABASE_NOT_FOUND", `There is no SQLite database at ${filename}.`, {
+          hint: "Check the path, or create the schema first with up.",
+        });
+      }
+      const result = await sql.raw(renderer.cleanupStatement(model.cleanupExpiredSessions)).execute(db);
+      return Number(result.numAffectedRows ?? 0n);
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readSync, rmSync } from "node:fs";
 import { MigrateError } from "@better-auth/migrate-core";
 import Database from "better-sqlite3";
-import { SqliteAdapter } from "./sqlite-adapter.js";
+import { sqliteDialect } from "./sqlite-adapter.js";
 import { parseSqliteUrl } from "./sqlite-url.js";
 
 export interface DatabaseOptions {
@@ -19,7 +19,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<{ databa
     database.pragma("user_version = 0");
     database.close();
   } catch (error) {
-    throw new SqliteAdapter(filename).translateError(error) ?? error;
+    throw sqliteDialect(filename).session.translateError(error) ?? error;
   }
   return { database: filename, created: true };
 }

@@ -1,7 +1,7 @@
 import { createRunner, type Extension, InvalidOptionsError, type Migrator, resolveSchema } from "@better-auth/migrate-core";
 import Database from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
-import { BUSY_TIMEOUT_MS, SqliteAdapter } from "./sqlite-adapter.js";
+import { BUSY_TIMEOUT_MS, sqliteDialect } from "./sqlite-adapter.js";
 import { parseSqliteUrl } from "./sqlite-url.js";
 
 /** Where the migrator works: exactly one of these. */
@@ -67,7 +67,7 @@ export function createMigrator<DB = unknown>(options: SqliteMigratorOptions<DB>)
     db = kysely;
     onClose = () => kysely.destroy();
   }
-  return createRunner(new SqliteAdapter(filename, { onDisk: options.url !== undefined }), db, schema, {
+  return createRunner(sqliteDialect(filename, { onDisk: options.url !== undefined }), db, schema, {
     ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
     ...(onClose ? { onClose } : {}),
   });

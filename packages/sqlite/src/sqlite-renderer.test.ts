@@ -1,9 +1,9 @@
 import { coreMigrations, defineExtension, defineTable, now, renderMigration, value } from "@better-auth/migrate-core";
 import { describe, expect, it } from "vitest";
-import { SqliteAdapter } from "./sqlite-adapter.js";
+import { SqliteRenderer } from "./sqlite-renderer.js";
 
-const adapter = new SqliteAdapter(":memory:");
-const ddl = () => coreMigrations.flatMap((m) => renderMigration(adapter, m, "up")).join(";\n");
+const renderer = new SqliteRenderer();
+const ddl = () => coreMigrations.flatMap((m) => renderMigration(renderer, m, "up")).join(";\n");
 
 describe("SQLite rendering", () => {
   it("is deterministic and creates no functions", () => {
@@ -30,19 +30,19 @@ describe("SQLite rendering", () => {
 
   it("adds a unique column through a unique index, and refuses a current-time default on an existing table", () => {
     const extension = defineExtension({ id: "0100_handle", name: "handle", columns: { users: { handle: { type: "string", nullable: true, unique: true }, tier: { type: "string", default: value("free") } } } });
-    expect(renderMigration(adapter, extension.migration, "up")).toEqual([
+    expect(renderMigration(renderer, extension.migration, "up")).toEqual([
       `ALTER TABLE "users" ADD COLUMN "handle" TEXT`,
       `CREATE UNIQUE INDEX "users_handle_key" ON "users" ("handle")`,
       `ALTER TABLE "users" ADD COLUMN "tier" TEXT NOT NULL DEFAULT 'free'`,
     ]);
-    expect(renderMigration(adapter, extension.migration, "down")).toEqual([
+    expect(renderMigration(renderer, extension.migration, "down")).toEqual([
       `ALTER TABLE "users" DROP COLUMN "tier"`,
       `DROP INDEX "users_handle_key"`,
       `ALTER TABLE "users" DROP COLUMN "handle"`,
     ]);
     const stamped = defineExtension({ id: "0101_seen", name: "seen", columns: { users: { seen_at: { type: "timestamp", default: now() } } } });
-    expect(() => renderMigration(adapter, stamped.migration, "up")).toThrow(/cannot add column users.seen_at/);
+    expect(() => renderMigration(renderer, stamped.migration, "up")).toThrow(/cannot add column users.seen_at/);
     const table = defineExtension({ id: "0102_t", name: "t", tables: [defineTable({ name: "t", comment: "A table.", columns: { id: { type: "id", primaryKey: true }, at: { type: "timestamp", default: now() } } })] });
-    expect(() => renderMigration(adapter, table.migration, "up")).not.toThrow();
+    expect(() => renderMigration(renderer, table.migration, "up")).not.toThrow();
   });
 });

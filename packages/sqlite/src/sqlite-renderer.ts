@@ -45,11 +45,6 @@ export class SqliteRenderer {
     }
   }
 
-  createTableIfNotExists(table: Table): string[] {
-    const [create, ...rest] = this.createTable(table);
-    return [create!.replace(/^CREATE TABLE /, "CREATE TABLE IF NOT EXISTS "), ...rest.map((s) => s.replace(/^CREATE (INDEX|TRIGGER) /, "CREATE $1 IF NOT EXISTS "))];
-  }
-
   /** The DELETE behind `cleanupExpiredSessions()`. */
   cleanupStatement(routine: CleanupExpiredSessionsRoutine): string {
     return `DELETE FROM ${q(routine.table)} WHERE ${q(routine.expiresAt)} <= ${SQL_NOW} OR ${q(routine.active)} = 0`;

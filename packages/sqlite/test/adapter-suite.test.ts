@@ -8,7 +8,7 @@ import { createMigrator } from "../src/index.js";
 
 const sqliteHarness: AdapterHarness = {
   name: "SQLite",
-  traits: { explicitUpdatedAtWins: true },
+  traits: { explicitUpdatedAtWins: true, timestampsAs: "isoText" },
   async createDatabase() {
     const dir = mkdtempSync(join(tmpdir(), "ba-sqlite-"));
     const file = join(dir, "auth.db");

@@ -16,6 +16,11 @@ export interface AdapterHarness {
      * UPDATE) rather than having it replaced by the current time (PostgreSQL's trigger).
      */
     readonly explicitUpdatedAtWins: boolean;
+    /**
+     * How the driver takes an instant to write: ISO-8601 text (PostgreSQL, SQLite, whose column
+     * checks that spelling) or a Date (mysql2, which sends it as UTC; MySQL refuses the "Z" suffix).
+     */
+    readonly timestampsAs: "isoText" | "date";
   };
 }
 

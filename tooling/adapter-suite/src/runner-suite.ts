@@ -142,6 +142,23 @@ export function runnerSuite(harness: AdapterHarness): void {
       }
     });
 
+    it("grows a ledger written by an older release, under the lock, keeping its rows", async () => {
+      const first = db.createMigrator();
+      await first.up();
+      await first.close();
+      // The ledger as the first release made it, before it recorded per-statement progress.
+      await db.kysely.schema.alterTable("better_auth_migrations").dropColumn("steps_applied").execute();
+      const migrator = db.createMigrator({ extensions: [auditLog("note")] });
+      try {
+        expect((await migrator.status()).map((s) => s.state)).toEqual(["applied", "applied", "pending"]);
+        expect((await migrator.up()).applied.map((m) => m.id)).toEqual(["0100_audit_log"]);
+        const rows = await db.kysely.selectFrom("better_auth_migrations").select(["id", "steps_applied"]).orderBy("id").execute();
+        expect(rows).toEqual([...CORE, "0100_audit_log"].map((id) => ({ id, steps_applied: null })));
+      } finally {
+        await migrator.close();
+      }
+    });
+
     it("reports a changed definition in status and refuses to run up, naming it", async () => {
       const original = db.createMigrator({ extensions: [auditLog("note")] });
       await original.up();

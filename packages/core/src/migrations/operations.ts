@@ -31,7 +31,8 @@ export interface Migration {
   readonly up: readonly Operation[];
 }
 
-function inverse(op: Operation): Operation {
+/** The operation that undoes `op`. */
+export function inverseOperation(op: Operation): Operation {
   switch (op.kind) {
     case "createTable":
       return { kind: "dropTable", table: op.table };
@@ -58,5 +59,5 @@ function inverse(op: Operation): Operation {
 
 /** The operations that undo `ops`, in reverse order. */
 export function invertOperations(ops: readonly Operation[]): Operation[] {
-  return ops.map(inverse).reverse();
+  return ops.map(inverseOperation).reverse();
 }

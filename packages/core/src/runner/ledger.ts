@@ -1,7 +1,13 @@
-import type { ColumnType } from "kysely";
+import type { ColumnType, Kysely } from "kysely";
+import type { DialectRenderer } from "../dialect/renderer.js";
+import type { MigrationSession } from "../dialect/session.js";
 import { defineTable, now } from "../model/define-table.js";
 
-/** The table in the target database that records each applied migration. */
+/**
+ * The table in the target database that records each applied migration. Columns are only ever
+ * added (nullable, so rows written by older releases stay valid): the runner adds the missing ones
+ * under the lock before it writes.
+ */
 export const ledgerTable = defineTable({
   name: "better_auth_migrations",
   comment: "Migrations applied by better-auth-migrate. Do not edit by hand.",
@@ -11,12 +17,15 @@ export const ledgerTable = defineTable({
     checksum: { type: "string" },
     applied_at: { type: "timestamp", default: now() },
     duration_ms: { type: "integer" },
+    // Null once the whole migration is in effect. While a per-statement run (MySQL) is under way,
+    // or after it stopped part way, the number of the migration's operations in effect.
+    steps_applied: { type: "integer", nullable: true },
   },
 });
 
-export const LEDGER = ledgerTable.name;
+const LEDGER = ledgerTable.name;
 
-export interface LedgerDatabase {
+interface LedgerDatabase {
   better_auth_migrations: {
     id: string;
     name: string;
@@ -24,6 +33,7 @@ export interface LedgerDatabase {
     /** Filled by the database; drivers return a Date, a string or a number depending on the dialect. */
     applied_at: ColumnType<unknown, never, never>;
     duration_ms: number;
+    steps_applied: number | null;
   };
 }
 
@@ -34,4 +44,74 @@ export interface LedgerEntry {
   checksum: string;
   appliedAt: Date;
   durationMs: number;
+  /** Null when the whole migration is applied; otherwise how many of its operations are in effect. */
+  stepsApplied: number | null;
+}
+
+/** Reads and writes the ledger through the session's schema, by column name. */
+export class Ledger {
+  constructor(
+    private readonly session: MigrationSession,
+    private readonly renderer: DialectRenderer,
+  ) {}
+
+  private table(conn: Kysely<unknown>) {
+    const typed = conn as unknown as Kysely<LedgerDatabase>;
+    return this.session.schema ? typed.withSchema(this.session.schema) : typed;
+  }
+
+  /** Every row; `[]` when the ledger does not exist. Never creates anything. */
+  async read(conn: Kysely<unknown>): Promise<LedgerEntry[]> {
+    if ((await this.session.ledgerColumns(conn)) === undefined) return [];
+    return this.readExisting(conn);
+  }
+
+  /**
+   * Every row of a ledger known to exist. All columns are selected, so that a ledger an older
+   * release created (without the newest columns) can be read before it is upgraded.
+   */
+  async readExisting(conn: Kysely<unknown>): Promise<LedgerEntry[]> {
+    const rows = (await this.table(conn).selectFrom(LEDGER).selectAll().execute()) as Array<Partial<Record<string, unknown>>>;
+    return rows.map((r) => ({
+      id: String(r.id),
+      name: String(r.name),
+      checksum: String(r.checksum),
+      appliedAt: this.session.readTimestamp(r.applied_at),
+      durationMs: Number(r.duration_ms),
+      stepsApplied: r.steps_applied === null || r.steps_applied === undefined ? null : Number(r.steps_applied),
+    }));
+  }
+
+  /** Creates the ledger, or adds the columns this release has and the database's ledger lacks. Under the lock. */
+  async prepare(conn: Kysely<unknown>, execute: (statements: readonly string[]) => Promise<void>): Promise<void> {
+    const existing = await this.session.ledgerColumns(conn);
+    if (existing === undefined) {
+      await this.session.createLedger(conn);
+      return;
+    }
+    const missing = ledgerTable.columns.filter((c) => !existing.includes(c.name));
+    for (const column of missing) {
+      await execute(this.renderer.render({ kind: "addColumn", table: LEDGER, column, constraints: {} }));
+    }
+  }
+
+  async insert(conn: Kysely<unknown>, row: { id: string; name: string; checksum: string; durationMs: number; stepsApplied: number | null }): Promise<void> {
+    await this.table(conn)
+      .insertInto(LEDGER)
+      .values({ id: row.id, name: row.name, checksum: row.checksum, duration_ms: row.durationMs, steps_applied: row.stepsApplied })
+      .execute();
+  }
+
+  async setStepsApplied(conn: Kysely<unknown>, id: string, steps: number): Promise<void> {
+    await this.table(conn).updateTable(LEDGER).set({ steps_applied: steps }).where("id", "=", id).execute();
+  }
+
+  /** Marks a migration applied whole. */
+  async complete(conn: Kysely<unknown>, id: string, durationMs: number): Promise<void> {
+    await this.table(conn).updateTable(LEDGER).set({ steps_applied: null, duration_ms: durationMs }).where("id", "=", id).execute();
+  }
+
+  async remove(conn: Kysely<unknown>, id: string): Promise<void> {
+    await this.table(conn).deleteFrom(LEDGER).where("id", "=", id).execute();
+  }
 }

@@ -1,21 +1,18 @@
 import { type Kysely, sql } from "kysely";
-import type { DialectAdapter } from "../dialect-adapter.js";
-import { ChecksumMismatchError, InvalidOptionsError, MigrateError, MigrationFailedError, UnknownMigrationError, UnsafeColumnError } from "../errors.js";
+import type { Dialect } from "../dialect/dialect.js";
+import { InvalidOptionsError, MigrateError, UnsafeColumnError } from "../errors.js";
 import { migrationChecksum } from "../migrations/checksum.js";
 import type { ResolvedSchema } from "../migrations/extensions.js";
-import { invertOperations, type Migration, type Operation } from "../migrations/operations.js";
-import { LEDGER, type LedgerDatabase, type LedgerEntry } from "./ledger.js";
+import { invertOperations, type Migration } from "../migrations/operations.js";
+import { applyMigration, executeStatements, type MigrationRun, renderForRun, type RenderedMigration } from "./apply.js";
+import { Ledger, type LedgerEntry } from "./ledger.js";
+import { type Direction, Plan, validSteps } from "./plan.js";
+import { type MigrationEvent, type Progress, reportProgress } from "./progress.js";
 
-export type Direction = "up" | "down";
-
-export interface MigrationRun {
-  id: string;
-  name: string;
-  durationMs: number;
-}
+export type { MigrationRun } from "./apply.js";
 
 export interface UpResult {
-  /** The migrations this call applied, in order; empty when everything was already applied. */
+  /** The migrations this call applied (or finished), in order; empty when everything was already applied. */
   applied: MigrationRun[];
 }
 
@@ -28,6 +25,11 @@ export type MigrationState =
   /** Applied, and its definition is unchanged. */
   | "applied"
   | "pending"
+  /**
+   * Partly applied: a run on a dialect whose DDL commits statement by statement (MySQL) stopped part
+   * way. `up` finishes it; `down` undoes the part in effect.
+   */
+  | "partial"
   /** Applied, but its definition changed since: `up` refuses to run until this is resolved. */
   | "changed"
   /** In the ledger, but not defined by this code. */
@@ -43,12 +45,9 @@ export interface MigrationStatus {
   checksum: string | null;
   /** The checksum recorded when it was applied (null when pending). */
   appliedChecksum: string | null;
+  /** For a partly applied migration, how many of its steps the ledger records in effect, of how many. */
+  progress: { stepsApplied: number; steps: number } | null;
 }
-
-/** Reported while `up` or `down` runs, so that a caller can show progress. */
-export type MigrationEvent =
-  | { type: "start"; direction: Direction; id: string; name: string }
-  | { type: "done"; direction: Direction; id: string; name: string; durationMs: number };
 
 export interface RunOptions {
   /** Called before and after each migration. */
@@ -62,13 +61,17 @@ export interface SqlOptions {
 
 /** The migrator every adapter returns from its `createMigrator`: the same methods on every dialect. */
 export interface Migrator {
-  /** Applies every pending migration in order, each in its own transaction, under the migration lock. */
+  /**
+   * Applies every pending migration in order under the migration lock: each in its own transaction
+   * where the dialect has transactional DDL, statement by statement with progress in the ledger
+   * where it has not (a partly applied migration is finished from where it stopped).
+   */
   up(options?: RunOptions): Promise<UpResult>;
   /** Reverts the newest applied migrations (one unless `steps` says more). */
   down(options?: RunOptions & { steps?: number }): Promise<DownResult>;
   /** What `down` with these options would revert, newest first, without reverting anything. */
   planDown(options?: { steps?: number }): Promise<{ id: string; name: string }[]>;
-  /** Each migration: applied, pending, changed since applied, or unknown to this code. */
+  /** Each migration: applied, pending, partly applied, changed since applied, or unknown to this code. */
   status(): Promise<MigrationStatus[]>;
   /** The DDL of every migration, as text, without touching a database. */
   sql(options?: SqlOptions): string;
@@ -87,83 +90,44 @@ export interface RunnerOptions {
   onClose?: () => Promise<void>;
 }
 
-/** Renders one migration in one direction to the statements that perform it. */
-export function renderMigration(adapter: DialectAdapter, migration: Migration, direction: Direction): string[] {
-  const operations: readonly Operation[] = direction === "up" ? migration.up : invertOperations(migration.up);
-  return operations.flatMap((op) => adapter.renderOperation(op));
+/** Renders one migration in one direction to the statements that perform it (what `sql()` prints). */
+export function renderMigration(renderer: Dialect["renderer"], migration: Migration, direction: Direction): string[] {
+  const operations = direction === "up" ? migration.up : invertOperations(migration.up);
+  return operations.flatMap((op) => renderer.render(op));
 }
 
 type AnyDatabase = Kysely<any>;
 
-interface Progress {
-  start(event: MigrationEvent): void;
-  done(event: MigrationEvent): void;
-  /** The lock was released: report what was held back. */
-  released(): void;
-}
-
 /**
- * The runner shared by every dialect. Adapters build one with their {@link DialectAdapter} and a
- * Kysely instance; this is where ordering, the ledger, checksums and locking live.
+ * The runner shared by every dialect. Adapters build one with their {@link Dialect} and a Kysely
+ * instance; this is where ordering, the ledger, checksums and locking live. Planning (what to run)
+ * is in `plan.ts`, applying (transactions or per-statement progress) in `apply.ts`, reporting in
+ * `progress.ts`.
  */
-export function createRunner(adapter: DialectAdapter, givenDb: Kysely<unknown>, schema: ResolvedSchema, options: RunnerOptions = {}): Migrator {
+export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema: ResolvedSchema, options: RunnerOptions = {}): Migrator {
   // The ledger is read and written by column name: plugins of a caller's instance (CamelCasePlugin)
   // would rename them.
   const db = givenDb.withoutPlugins();
+  const { renderer, session } = dialect;
   const lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
   if (!Number.isFinite(lockTimeoutMs) || lockTimeoutMs < 0) {
     throw new InvalidOptionsError(`lockTimeoutMs must be a number of milliseconds, not ${String(options.lockTimeoutMs)}.`);
   }
   const { migrations } = schema;
-  const checksums = new Map(migrations.map((m) => [m.id, migrationChecksum(m)]));
-  /** The connection with the adapter's schema applied to every table it names (the ledger and ours). */
-  const inSchema = (conn: Kysely<unknown>) => {
-    const typed = conn as unknown as Kysely<LedgerDatabase>;
-    return adapter.schema ? typed.withSchema(adapter.schema) : typed;
-  };
+  const plan = new Plan(migrations, new Map(migrations.map((m) => [m.id, migrationChecksum(m)])));
+  const ledger = new Ledger(session, renderer);
+  const render = (m: Migration) => renderForRun(renderer, session, m, plan.checksumOf(m.id));
 
-  async function readLedger(conn: Kysely<unknown>): Promise<LedgerEntry[]> {
-    const rows = await inSchema(conn).selectFrom(LEDGER).select(["id", "name", "checksum", "applied_at", "duration_ms"]).execute();
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      checksum: r.checksum,
-      appliedAt: adapter.readTimestamp(r.applied_at),
-      durationMs: Number(r.duration_ms),
-    }));
-  }
-
-  async function readLedgerIfExists(conn: Kysely<unknown>): Promise<LedgerEntry[]> {
-    return (await adapter.ledgerExists(conn)) ? readLedger(conn) : [];
-  }
-
-  /** The ledger must not list migrations this code does not define: nothing can be planned around them. */
-  function refuseUnknown(entries: readonly LedgerEntry[]): void {
-    const unknown = entries.filter((e) => !checksums.has(e.id)).map((e) => e.id);
-    if (unknown.length > 0) throw new UnknownMigrationError(unknown);
-  }
-
-  /** What `up` would apply; throws if the ledger and the code disagree about what was applied. */
-  function pendingMigrations(entries: readonly LedgerEntry[]): Migration[] {
-    refuseUnknown(entries);
-    const applied = new Map(entries.map((e) => [e.id, e]));
-    const changed = migrations.filter((m) => applied.has(m.id) && applied.get(m.id)!.checksum !== checksums.get(m.id)).map((m) => m.id);
-    if (changed.length > 0) throw new ChecksumMismatchError(changed);
-    // Pending migrations run in definition order. A migration defined before an applied one may
-    // still be pending (an extension added later, a core migration in a newer release): it is
-    // applied then, because migrations only ever add to what the earlier ones built.
-    return migrations.filter((m) => !applied.has(m.id));
-  }
-
-  /** Runs `work` holding the migration lock; progress held back until the release is reported after it. */
+  /** Runs `work` holding the migration lock, with the ledger ready; progress held back is reported after the release. */
   async function withLock<T>(onProgress: RunOptions["onProgress"], work: (conn: Kysely<unknown>, progress: Progress) => Promise<T>): Promise<T> {
-    const progress = progressFor(onProgress);
+    const progress = reportProgress(onProgress, session.commitsWhenLockReleased);
     const result = await db.connection().execute(async (conn) => {
-      await adapter.acquireLock(conn, lockTimeoutMs);
+      await session.acquireLock(conn, lockTimeoutMs);
       try {
+        await ledger.prepare(conn, (statements) => executeStatements(session, conn, statements));
         return await work(conn, progress);
       } finally {
-        await adapter.releaseLock(conn);
+        await session.releaseLock(conn);
       }
     });
     progress.released();
@@ -171,92 +135,26 @@ export function createRunner(adapter: DialectAdapter, givenDb: Kysely<unknown>, 
   }
 
   /** Refuses, before any SQL runs, NOT NULL columns without a default on tables that already hold rows. */
-  async function refuseUnsafeColumns(conn: Kysely<unknown>, pending: readonly Migration[]): Promise<void> {
-    const createdNow = new Set(pending.flatMap((m) => m.up.flatMap((op) => (op.kind === "createTable" ? [op.table.name] : []))));
-    for (const migration of pending) {
-      for (const op of migration.up) {
+  async function refuseUnsafeColumns(conn: Kysely<unknown>, pending: readonly RenderedMigration[], entries: readonly LedgerEntry[]): Promise<void> {
+    const createdNow = new Set(pending.flatMap((r) => r.migration.up.flatMap((op) => (op.kind === "createTable" ? [op.table.name] : []))));
+    const inEffect = new Map(entries.map((e) => [e.id, e.stepsApplied ?? Infinity]));
+    for (const { migration } of pending) {
+      for (const [index, op] of migration.up.entries()) {
+        if (index < (inEffect.get(migration.id) ?? 0)) continue;
         if (op.kind !== "addColumn" || op.column.nullable || op.column.default || createdNow.has(op.table)) continue;
-        const anyRow = await (inSchema(conn) as unknown as AnyDatabase).selectFrom(op.table).select(sql.lit(1).as("one")).limit(1).executeTakeFirst();
+        const table = session.schema ? (conn as AnyDatabase).withSchema(session.schema) : (conn as AnyDatabase);
+        const anyRow = await table.selectFrom(op.table).select(sql.lit(1).as("one")).limit(1).executeTakeFirst();
         if (anyRow) throw new UnsafeColumnError(migration.id, op.table, op.column.name);
       }
     }
   }
 
-  async function execute(conn: Kysely<unknown>, statements: readonly string[]): Promise<void> {
-    if (statements.length === 0) return;
-    if (adapter.supportsMultipleStatements) {
-      await sql.raw(statements.join(";\n")).execute(conn);
-      return;
-    }
-    for (const statement of statements) {
-      try {
-        await sql.raw(statement).execute(conn);
-      } catch (error) {
-        throw Object.assign(error as object, { statement });
-      }
-    }
-  }
-
-  async function run(conn: Kysely<unknown>, migration: Migration, direction: Direction, progress: Progress): Promise<MigrationRun> {
-    const statements = renderMigration(adapter, migration, direction);
-    progress.start({ type: "start", direction, id: migration.id, name: migration.name });
-    const started = performance.now();
-    try {
-      const result = await adapter.atomically(conn, async (trx) => {
-        await execute(trx, statements);
-        const durationMs = Math.round(performance.now() - started);
-        if (direction === "up") {
-          await inSchema(trx)
-            .insertInto(LEDGER)
-            .values({ id: migration.id, name: migration.name, checksum: checksums.get(migration.id)!, duration_ms: durationMs })
-            .execute();
-        } else {
-          await inSchema(trx).deleteFrom(LEDGER).where("id", "=", migration.id).execute();
-        }
-        return { id: migration.id, name: migration.name, durationMs };
-      });
-      progress.done({ type: "done", direction, ...result });
-      return result;
-    } catch (error) {
-      throw adapter.translateError(error) ?? new MigrationFailedError(migration.id, error, (error as { statement?: string }).statement);
-    }
-  }
-
-  /**
-   * Reports progress. Where the lock is itself the transaction (SQLite), what ran under it becomes
-   * durable only when the lock is released: "done" is reported then, never for work that a failed
-   * commit took back.
-   */
-  function progressFor(onProgress: RunOptions["onProgress"]): Progress {
-    const held: MigrationEvent[] = [];
-    return {
-      start: (event) => onProgress?.(event),
-      done: (event) => {
-        if (adapter.commitsWhenLockReleased) held.push(event);
-        else onProgress?.(event);
-      },
-      released: () => {
-        for (const event of held.splice(0)) onProgress?.(event);
-      },
-    };
-  }
-
-  /** The applied migrations `down` reverts: the most recently applied first. */
-  function revertOrder(entries: readonly LedgerEntry[], steps: number): Migration[] {
-    refuseUnknown(entries);
-    const position = new Map(migrations.map((m, i) => [m.id, i]));
-    const byId = new Map(migrations.map((m) => [m.id, m]));
-    // Ties (applied in the same millisecond) go by definition order, newest first.
-    return [...entries]
-      .sort((a, b) => b.appliedAt.getTime() - a.appliedAt.getTime() || position.get(b.id)! - position.get(a.id)!)
-      .slice(0, steps)
-      .map((e) => byId.get(e.id)!);
-  }
-
-  function validSteps(steps: number | undefined): number {
-    const n = steps ?? 1;
-    if (!Number.isInteger(n) || n < 1) throw new InvalidOptionsError(`steps must be a positive whole number, not ${String(steps)}.`);
-    return n;
+  async function run(conn: Kysely<unknown>, rendered: RenderedMigration, direction: Direction, entry: LedgerEntry | undefined, progress: Progress): Promise<MigrationRun> {
+    const { id, name } = rendered.migration;
+    progress.start({ type: "start", direction, id, name });
+    const durationMs = await applyMigration(session, ledger, conn, rendered, direction, entry);
+    progress.done({ type: "done", direction, id, name, durationMs });
+    return { id, name, durationMs };
   }
 
   /** Driver errors that mean "cannot use this database" become typed errors at every entry point. */
@@ -264,7 +162,7 @@ export function createRunner(adapter: DialectAdapter, givenDb: Kysely<unknown>, 
     try {
       return await work();
     } catch (error) {
-      throw error instanceof MigrateError ? error : (adapter.translateError(error) ?? error);
+      throw error instanceof MigrateError ? error : (session.translateError(error) ?? error);
     }
   }
 
@@ -274,56 +172,62 @@ export function createRunner(adapter: DialectAdapter, givenDb: Kysely<unknown>, 
     up: (options = {}) => guarded(async () => {
       // Fast path without the lock: reading committed ledger rows is safe, and when nothing is
       // pending (the usual case at every deploy) this is two round trips.
-      if (pendingMigrations(await readLedgerIfExists(db)).length === 0) return { applied: [] };
+      if (plan.pending(await ledger.read(db)).length === 0) return { applied: [] };
       return withLock(options.onProgress, async (conn, progress) => {
-        await adapter.prepareLedger(conn);
         // Read again under the lock: another runner may have applied everything meanwhile.
-        const pending = pendingMigrations(await readLedger(conn));
-        await refuseUnsafeColumns(conn, pending);
+        const entries = await ledger.readExisting(conn);
+        const pending = plan.pending(entries).map(render);
+        await refuseUnsafeColumns(conn, pending, entries);
+        const byId = new Map(entries.map((e) => [e.id, e]));
         const applied: MigrationRun[] = [];
-        for (const migration of pending) applied.push(await run(conn, migration, "up", progress));
+        for (const rendered of pending) applied.push(await run(conn, rendered, "up", byId.get(rendered.migration.id), progress));
         return { applied };
       });
     }),
 
     down: (options = {}) => guarded(async () => {
       const steps = validSteps(options.steps);
-      if (!(await adapter.ledgerExists(db))) return { reverted: [] };
+      if ((await session.ledgerColumns(db)) === undefined) return { reverted: [] };
       return withLock(options.onProgress, async (conn, progress) => {
-        const entries = await readLedger(conn);
-        const toRevert = revertOrder(entries, steps);
-        const changed = toRevert.filter((m) => entries.find((e) => e.id === m.id)!.checksum !== checksums.get(m.id)).map((m) => m.id);
-        if (changed.length > 0) throw new ChecksumMismatchError(changed);
+        const entries = await ledger.readExisting(conn);
+        const toRevert = plan.revertOrder(entries, steps);
+        plan.refuseChanged(entries, new Set(toRevert.map((m) => m.id)));
+        const rendered = toRevert.map(render);
+        const byId = new Map(entries.map((e) => [e.id, e]));
         const reverted: MigrationRun[] = [];
-        for (const migration of toRevert) reverted.push(await run(conn, migration, "down", progress));
+        for (const r of rendered) reverted.push(await run(conn, r, "down", byId.get(r.migration.id), progress));
         return { reverted };
       });
     }),
 
     planDown: (options = {}) => guarded(async () => {
       const steps = validSteps(options.steps);
-      return revertOrder(await readLedgerIfExists(db), steps).map((m) => ({ id: m.id, name: m.name }));
+      return plan.revertOrder(await ledger.read(db), steps).map((m) => ({ id: m.id, name: m.name }));
     }),
 
     status: () => guarded(async () => {
-      const entries = await readLedgerIfExists(db);
+      const entries = await ledger.read(db);
       const byId = new Map(entries.map((e) => [e.id, e]));
       const known: MigrationStatus[] = migrations.map((m) => {
         const entry = byId.get(m.id);
-        const checksum = checksums.get(m.id)!;
+        const checksum = plan.checksumOf(m.id);
+        const state = !entry ? "pending" : entry.checksum !== checksum ? "changed" : entry.stepsApplied !== null ? "partial" : "applied";
         return {
           id: m.id,
           name: m.name,
-          state: !entry ? "pending" : entry.checksum === checksum ? "applied" : "changed",
+          state,
           appliedAt: entry?.appliedAt ?? null,
           durationMs: entry?.durationMs ?? null,
           checksum,
           appliedChecksum: entry?.checksum ?? null,
+          progress: entry && entry.stepsApplied !== null ? { stepsApplied: entry.stepsApplied, steps: m.up.length } : null,
         };
       });
       const unknown: MigrationStatus[] = entries
-        .filter((e) => !checksums.has(e.id))
-        .map((e) => ({ id: e.id, name: e.name, state: "unknown", appliedAt: e.appliedAt, durationMs: e.durationMs, checksum: null, appliedChecksum: e.checksum }));
+        .filter((e) => !migrations.some((m) => m.id === e.id))
+        .map((e) => ({
+          id: e.id, name: e.name, state: "unknown", appliedAt: e.appliedAt, durationMs: e.durationMs, checksum: null, appliedChecksum: e.checksum, progress: null,
+        }));
       return [...known, ...unknown];
     }),
 
@@ -331,11 +235,11 @@ export function createRunner(adapter: DialectAdapter, givenDb: Kysely<unknown>, 
       const direction = options.direction ?? "up";
       const ordered = direction === "up" ? migrations : [...migrations].reverse();
       return ordered
-        .map((m) => `-- ${m.id} (${direction}): ${m.name}\n${renderMigration(adapter, m, direction).map((s) => `${s};\n`).join("")}`)
+        .map((m) => `-- ${m.id} (${direction}): ${m.name}\n${renderMigration(renderer, m, direction).map((s) => `${s};\n`).join("")}`)
         .join("\n");
     },
 
-    cleanupExpiredSessions: () => guarded(() => adapter.cleanupExpiredSessions(db)),
+    cleanupExpiredSessions: () => guarded(() => dialect.cleanupExpiredSessions(db)),
 
     async close() {
       await options.onClose?.();

@@ -1,0 +1,14 @@
+import type { Kysely } from "kysely";
+import type { DialectRenderer } from "./renderer.js";
+import type { MigrationSession } from "./session.js";
+
+/**
+ * What a dialect package gives the shared runner, by role: a pure renderer, a migration session,
+ * and the application helper behind `cleanupExpiredSessions()`. All SQL text comes from here.
+ */
+export interface Dialect {
+  readonly renderer: DialectRenderer;
+  readonly session: MigrationSession;
+  /** Deletes expired and inactive sessions and returns how many were deleted. */
+  cleanupExpiredSessions(db: Kysely<unknown>): Promise<number>;
+}

@@ -1,0 +1,81 @@
+import type { Kysely } from "kysely";
+import type { DatabaseAccessError } from "../errors.js";
+import type { Operation } from "../migrations/operations.js";
+
+/**
+ * How a dialect applies a migration:
+ * - `transactional`: DDL runs inside a transaction and rolls back with it (PostgreSQL, SQLite), so
+ *   each migration is applied whole or not at all, together with its ledger row.
+ * - `perStatement`: each DDL statement commits on its own (MySQL, MariaDB). The runner records in the
+ *   ledger how many steps of the migration are in effect after each one, and a later run finishes
+ *   (or `down` undoes) exactly that much.
+ */
+export type ApplyMode = "transactional" | "perStatement";
+
+/**
+ * The migration session of a dialect: everything the runner does on a connection besides executing
+ * rendered statements (the lock, the ledger's table, the unit of work, reading driver values and
+ * errors). The runner never asks which database it is on; it reads these capabilities.
+ */
+interface SessionBase {
+  readonly applyMode: ApplyMode;
+  /** Several statements may be sent as one query, saving a round trip per statement. */
+  readonly supportsMultipleStatements: boolean;
+  /**
+   * The lock is itself a transaction (SQLite's write lock): migrations applied under it become
+   * durable only when it is released, so progress is reported then.
+   */
+  readonly commitsWhenLockReleased: boolean;
+  /** The schema (namespace) the tables live in, for queries built with Kysely; undefined for the default. */
+  readonly schema: string | undefined;
+
+  /**
+   * The column names of the ledger table, or undefined when it does not exist. Must not create
+   * anything (used by `status`).
+   */
+  ledgerColumns(db: Kysely<unknown>): Promise<readonly string[] | undefined>;
+  /**
+   * Creates the ledger table, and the schema it lives in if that is missing. Called under the lock,
+   * only when {@link ledgerColumns} found no ledger; columns a newer release adds to the ledger are
+   * added by the runner through the renderer.
+   */
+  createLedger(db: Kysely<unknown>): Promise<void>;
+  /**
+   * Takes the lock that serialises migration runs on this database, waiting at most `timeoutMs`,
+   * then throws {@link LockTimeoutError}. `db` is bound to one connection, which keeps the lock
+   * until {@link releaseLock} (or until that connection dies).
+   */
+  acquireLock(db: Kysely<unknown>, timeoutMs: number): Promise<void>;
+  releaseLock(db: Kysely<unknown>): Promise<void>;
+  /**
+   * Recognises driver errors that mean the database cannot be used as asked (unreachable, login
+   * refused, no such database, read-only, missing privilege) and returns them as a
+   * {@link DatabaseAccessError}; anything else gives undefined. Messages must never contain the password.
+   */
+  translateError(error: unknown): DatabaseAccessError | undefined;
+  /** Converts a timestamp as the driver returns it into a Date. */
+  readTimestamp(value: unknown): Date;
+}
+
+export interface TransactionalSession extends SessionBase {
+  readonly applyMode: "transactional";
+  /**
+   * Runs `work` so that it takes effect whole or not at all, on the connection that holds the lock:
+   * a transaction (PostgreSQL), or a savepoint inside the transaction that is the lock (SQLite).
+   */
+  atomically<T>(db: Kysely<unknown>, work: (db: Kysely<unknown>) => Promise<T>): Promise<T>;
+}
+
+export interface PerStatementSession extends SessionBase {
+  readonly applyMode: "perStatement";
+  /**
+   * Whether the effect of `operation` is present in the database: the table, column, index or view
+   * it creates exists, or the one it drops is gone. Asked only where a run stopped between a
+   * statement and the ledger write after it, so that a statement is never run twice. Each
+   * operation must render to at most one statement, and that statement must be atomic (MySQL 8 and
+   * MariaDB 10.6+ have atomic DDL), so the answer is all or nothing.
+   */
+  isInEffect(db: Kysely<unknown>, operation: Operation): Promise<boolean>;
+}
+
+export type MigrationSession = TransactionalSession | PerStatementSession;
