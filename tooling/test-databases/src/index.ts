@@ -1,3 +1,11 @@
 export { createTestDatabase, closeAdminPools, OWNER_ROLE, type TestDatabase } from "./test-database.js";
 export type { ProvidedPostgres } from "./postgres-global-setup.js";
 export { startPostgres, postgresBinDir, postgresVersionsUnderTest, freePort, type PostgresServer } from "./postgres-server.js";
+export {
+  createMysqlTestDatabase,
+  closeMysqlAdminPools,
+  MYSQL_OWNER_USER,
+  type MysqlTestDatabase,
+} from "./mysql-test-database.js";
+export type { ProvidedMariadb } from "./mariadb-global-setup.js";
+export { startMariadb, type MariadbServer, type StartMariadbOptions } from "./mariadb-server.js";

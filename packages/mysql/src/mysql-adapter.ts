@@ -1,0 +1,139 @@
+import {
+  type DatabaseAccessError, type Dialect, ledgerTable, type Operation, type PerStatementSession, pollForLock, schema as model,
+} from "@better-auth/migrate-core";
+import { type Kysely, sql } from "kysely";
+import { type MysqlTarget, translateMysqlError } from "./mysql-errors.js";
+import { MysqlRenderer } from "./mysql-renderer.js";
+
+const LOCK_POLL_MS = 50;
+
+/**
+ * What every connection the adapter opens runs first. Strict mode, so that a NOT NULL column is
+ * never filled with '' or a zero date in silence; UTC, because DATETIME keeps no time zone and
+ * `CURRENT_TIMESTAMP` (defaults, ON UPDATE) follows the session's. Run the same on the connections
+ * of an application that writes to these tables.
+ */
+export const SESSION_SETUP_SQL =
+  "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00'";
+
+/**
+ * The lock name: one per database. GET_LOCK names are server-wide and at most 64 characters; a
+ * database name too long to fit is replaced by its MD5.
+ */
+const LOCK_NAME_SQL = "IF(CHAR_LENGTH(DATABASE()) <= 44, CONCAT('better_auth_migrate:', DATABASE()), CONCAT('better_auth_migrate:', MD5(DATABASE())))";
+
+/**
+ * MySQL's and MariaDB's migration session: DDL commits statement by statement, so the runner
+ * records progress in the ledger after each one; `GET_LOCK` serialises runs on a database and is
+ * released by the server when the session that holds it ends.
+ */
+export class MysqlSession implements PerStatementSession {
+  readonly applyMode = "perStatement";
+  // mysql2 takes one statement per query unless multipleStatements is on, which it is not: it would
+  // widen what an injected string could do.
+  readonly supportsMultipleStatements = false;
+  readonly commitsWhenLockReleased = false;
+  readonly schema = undefined;
+  readonly #renderer: MysqlRenderer;
+  readonly #target: MysqlTarget;
+  /**
+   * Connections the adapter did not open (a pool or Kysely instance passed in) get the session
+   * settings for the run and their own back afterwards.
+   */
+  readonly #borrowedConnections: boolean;
+
+  constructor(renderer: MysqlRenderer, target: MysqlTarget, options: { borrowedConnections: boolean }) {
+    this.#renderer = renderer;
+    this.#target = target;
+    this.#borrowedConnections = options.borrowedConnections;
+  }
+
+  async ledgerColumns(db: Kysely<unknown>): Promise<readonly string[] | undefined> {
+    const { rows } = await sql<{ name: string }>`
+      SELECT column_name AS name FROM information_schema.columns
+      WHERE table_schema = DATABASE() AND table_name = ${ledgerTable.name}`.execute(db);
+    return rows.length === 0 ? undefined : rows.map((r) => r.name);
+  }
+
+  async createLedger(db: Kysely<unknown>): Promise<void> {
+    for (const statement of this.#renderer.render({ kind: "createTable", table: ledgerTable })) await sql.raw(statement).execute(db);
+  }
+
+  async acquireLock(db: Kysely<unknown>, timeoutMs: number): Promise<void> {
+    // GET_LOCK with no wait, polled: waiting never holds a server thread, and the timeout is ours.
+    await pollForLock(async () => {
+      const { rows } = await sql<{ locked: number | null }>`SELECT GET_LOCK(${sql.raw(LOCK_NAME_SQL)}, 0) AS locked`.execute(db);
+      return Number(rows[0]?.locked) === 1;
+    }, timeoutMs, LOCK_POLL_MS);
+    if (this.#borrowedConnections) {
+      await sql.raw(`SET @better_auth_sql_mode = @@SESSION.sql_mode, @better_auth_time_zone = @@SESSION.time_zone`).execute(db);
+      await sql.raw(SESSION_SETUP_SQL).execute(db);
+    }
+  }
+
+  async releaseLock(db: Kysely<unknown>): Promise<void> {
+    if (this.#borrowedConnections) {
+      await sql.raw("SET SESSION sql_mode = @better_auth_sql_mode, time_zone = @better_auth_time_zone").execute(db);
+    }
+    await sql`SELECT RELEASE_LOCK(${sql.raw(LOCK_NAME_SQL)})`.execute(db);
+  }
+
+  async isInEffect(db: Kysely<unknown>, operation: Operation): Promise<boolean> {
+    switch (operation.kind) {
+      case "createTable":
+        return this.#exists(db, "tables", operation.table.name);
+      case "dropTable":
+        return !(await this.#exists(db, "tables", operation.table.name));
+      case "addColumn":
+        return this.#exists(db, "columns", operation.table, operation.column.name);
+      case "dropColumn":
+        return !(await this.#exists(db, "columns", operation.table, operation.column.name));
+      case "createIndex":
+        return this.#exists(db, "statistics", operation.table, operation.index.name);
+      case "dropIndex":
+        return !(await this.#exists(db, "statistics", operation.table, operation.index.name));
+      case "createView":
+        return this.#exists(db, "views", operation.view.name);
+      case "dropView":
+        return !(await this.#exists(db, "views", operation.view.name));
+      case "createRoutine":
+      case "dropRoutine":
+        // Rendered as nothing: there is nothing that could be half done.
+        return true;
+    }
+  }
+
+  /** Whether a table or view (and, given `name`, a column or index of it) exists in the current database. */
+  async #exists(db: Kysely<unknown>, catalog: "tables" | "views" | "columns" | "statistics", table: string, name?: string): Promise<boolean> {
+    const nameColumn = catalog === "columns" ? "column_name" : "index_name";
+    const { rows } = await sql<{ found: number }>`
+      SELECT COUNT(*) AS found FROM ${sql.table(`information_schema.${catalog}`)}
+      WHERE table_schema = DATABASE() AND table_name = ${table}
+      ${name === undefined ? sql`` : sql`AND ${sql.ref(nameColumn)} = ${name}`}
+      ${catalog === "tables" ? sql`AND table_type = 'BASE TABLE'` : sql``}`.execute(db);
+    return Number(rows[0]?.found) > 0;
+  }
+
+  translateError(error: unknown): DatabaseAccessError | undefined {
+    return translateMysqlError(error, this.#target);
+  }
+
+  readTimestamp(value: unknown): Date {
+    if (value instanceof Date) return value;
+    // DATETIME as text ("2026-11-26 04:19:09.123"): the adapter's sessions write UTC.
+    return new Date(`${String(value).replace(" ", "T")}Z`);
+  }
+}
+
+/** The MySQL dialect: renderer, session, and the DELETE behind `cleanupExpiredSessions()`. */
+export function mysqlDialect(target: MysqlTarget = {}, options: { borrowedConnections?: boolean } = {}): Dialect & { renderer: MysqlRenderer } {
+  const renderer = new MysqlRenderer();
+  return {
+    renderer,
+    session: new MysqlSession(renderer, target, { borrowedConnections: options.borrowedConnections ?? false }),
+    async cleanupExpiredSessions(db) {
+      const result = await sql.raw(renderer.cleanupStatement(model.cleanupExpiredSessions)).execute(db);
+      return Number(result.numAffectedRows ?? 0n);
+    },
+  };
+}

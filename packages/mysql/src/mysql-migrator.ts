@@ -1,0 +1,61 @@
+import { createRunner, type Extension, InvalidOptionsError, type Migrator, resolveSchema } from "@better-auth/migrate-core";
+import { Kysely, MysqlDialect } from "kysely";
+import type mysql from "mysql2";
+import { mysqlDialect } from "./mysql-adapter.js";
+import { openDatabase } from "./mysql-connection.js";
+import { describeUrl } from "./mysql-errors.js";
+
+/** Where the migrator connects: exactly one of these. */
+export type MysqlConnection<DB = unknown> =
+  /** A mysql:// or mariadb:// URL naming the database; the migrator opens and closes its own pool. */
+  | { url: string; pool?: never; db?: never }
+  /**
+   * An existing mysql2 pool (callback API: `mysql2.createPool`, not `mysql2/promise`) on the
+   * database; left open on `close()`. Its connections get strict sql_mode and UTC while migrations
+   * run, and their own settings back afterwards.
+   */
+  | { pool: mysql.Pool; url?: never; db?: never }
+  /** An existing Kysely instance on MySQL; left open on `close()`. */
+  | { db: Kysely<DB>; url?: never; pool?: never };
+
+export type MysqlMigratorOptions<DB = unknown> = MysqlConnection<DB> & {
+  /** Tables and columns to add, from `defineExtension`; each becomes one more migration. */
+  extensions?: readonly Extension[];
+  /** How long `up`/`down` wait for another run's lock. Default 60 000 ms. */
+  lockTimeoutMs?: number;
+  /** With `url`: how long to wait for a connection before reporting the server unreachable. Default 10 000 ms. */
+  connectTimeoutMs?: number;
+};
+
+/**
+ * Creates a migrator for the Better Auth schema on MySQL 8 or MariaDB 10.11+.
+ *
+ * @example
+ * const migrator = createMigrator({ url: "mysql://app:secret@127.0.0.1:3306/app" });
+ * const { applied } = await migrator.up();
+ * await migrator.close();
+ */
+export function createMigrator<DB = unknown>(options: MysqlMigratorOptions<DB>): Migrator {
+  const given = [options.url, options.pool, options.db].filter((v) => v !== undefined).length;
+  if (given !== 1) {
+    throw new InvalidOptionsError("createMigrator needs exactly one of url, pool or db.", "Pass { url: process.env.DATABASE_URL }.");
+  }
+  const schema = resolveSchema(options.extensions);
+  let db: Kysely<unknown>;
+  let onClose: (() => Promise<void>) | undefined;
+  if (options.db) {
+    db = options.db as unknown as Kysely<unknown>;
+  } else if (options.pool) {
+    db = new Kysely({ dialect: new MysqlDialect({ pool: options.pool }) });
+  } else {
+    if (typeof options.url !== "string" || options.url.length === 0) throw new InvalidOptionsError("url must be a non-empty string.");
+    const kysely = openDatabase(options.url, options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs });
+    db = kysely;
+    onClose = () => kysely.destroy();
+  }
+  const dialect = mysqlDialect(options.url ? describeUrl(options.url) : {}, { borrowedConnections: options.url === undefined });
+  return createRunner(dialect, db, schema, {
+    ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
+    ...(onClose ? { onClose } : {}),
+  });
+}

@@ -1,0 +1,219 @@
+import {
+  type CleanupExpiredSessionsRoutine, type Column, type ColumnConstraints, type ColumnDefault, type DialectRenderer, type ForeignKey,
+  type KeyConstraint, MigrateError, type Operation, type Table, type View,
+} from "@better-auth/migrate-core";
+import { quoteIdentifier as q, quoteLiteral } from "./mysql-quote.js";
+
+/** The current instant in UTC with milliseconds, whatever the session's time zone (view, cleanup). */
+export const SQL_UTC_NOW = "UTC_TIMESTAMP(3)";
+/** IPv6 text is at most 45 characters (with an embedded IPv4 address). */
+const IP_ADDRESS_MAX_LENGTH = 45;
+/** Short strings and ids: 255 characters of utf8mb4 are 1,020 bytes, within InnoDB's 3,072-byte key limit. */
+const STRING_LENGTH = 255;
+const BYTES_PER_CHARACTER = 4;
+/** InnoDB's limit on the bytes of one index key (DYNAMIC and COMPRESSED row formats, the default). */
+const MAX_KEY_BYTES = 3072;
+/**
+ * Every table: InnoDB, utf8mb4, and a binary collation, so that equality and unique keys mean what
+ * they mean on PostgreSQL and SQLite: `Token` and `token` are different values.
+ */
+const TABLE_OPTIONS = "ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin";
+
+/**
+ * Renders neutral operations to MySQL 8 / MariaDB 10.11 DDL. Each operation becomes at most one
+ * statement (indexes, keys and checks inline), because MySQL commits every DDL statement on its
+ * own: the runner records progress per statement and must be able to tell whether one took effect.
+ * Only syntax both servers accept is rendered. Deterministic: the same input gives the same text.
+ */
+export class MysqlRenderer implements DialectRenderer {
+  render(op: Operation): string[] {
+    switch (op.kind) {
+      case "createTable":
+        return [this.createTable(op.table)];
+      case "dropTable":
+        return [`DROP TABLE ${q(op.table.name)}`];
+      case "addColumn":
+        return [this.addColumn(op.table, op.column, op.constraints)];
+      case "dropColumn":
+        return [this.dropColumn(op.table, op.column, op.constraints)];
+      case "createIndex":
+        return [`CREATE INDEX ${q(op.index.name)} ON ${q(op.table)} (${columnList(op.index.columns)})`];
+      case "dropIndex":
+        return [`DROP INDEX ${q(op.index.name)} ON ${q(op.table)}`];
+      case "createView":
+        return [this.createView(op.view)];
+      case "dropView":
+        return [`DROP VIEW ${q(op.view.name)}`];
+      case "createRoutine":
+      case "dropRoutine":
+        // updated_at is kept by ON UPDATE, and the session cleanup is a DELETE sent by the adapter.
+        return [];
+    }
+  }
+
+  /** The DELETE behind `cleanupExpiredSessions()`. */
+  cleanupStatement(routine: CleanupExpiredSessionsRoutine): string {
+    return `DELETE FROM ${q(routine.table)} WHERE ${q(routine.expiresAt)} <= ${SQL_UTC_NOW} OR NOT ${q(routine.active)}`;
+  }
+
+  private createTable(table: Table): string {
+    const columnOf = (name: string) => table.columns.find((c) => c.name === name)!;
+    for (const key of [table.primaryKey, ...table.uniques, ...table.indexes]) assertIndexable(table.name, key, key.columns.map(columnOf));
+    const lines = [
+      ...table.columns.map((c) => this.columnDefinition(c)),
+      `CONSTRAINT ${q(table.primaryKey.name)} PRIMARY KEY (${columnList(table.primaryKey.columns)})`,
+      ...table.uniques.map((u) => `CONSTRAINT ${q(u.name)} UNIQUE KEY (${columnList(u.columns)})`),
+      ...table.indexes.map((i) => `INDEX ${q(i.name)} (${columnList(i.columns)})`),
+      ...table.foreignKeys.map((fk) => `CONSTRAINT ${q(fk.name)} ${references(fk)}`),
+      ...table.checks.map((c) => `CONSTRAINT ${q(c.name)} ${allowedValues(c.column, c.values)}`),
+    ];
+    return `CREATE TABLE ${q(table.name)} (\n  ${lines.join(",\n  ")}\n) ${TABLE_OPTIONS} COMMENT = ${quoteLiteral(table.comment)}`;
+  }
+
+  private addColumn(table: string, column: Column, constraints: ColumnConstraints): string {
+    const parts = [`ADD COLUMN ${this.columnDefinition(column)}`];
+    if (constraints.unique) {
+      assertIndexable(table, constraints.unique, [column]);
+      parts.push(`ADD CONSTRAINT ${q(constraints.unique.name)} UNIQUE KEY (${columnList(constraints.unique.columns)})`);
+    }
+    if (constraints.foreignKey) parts.push(`ADD CONSTRAINT ${q(constraints.foreignKey.name)} ${references(constraints.foreignKey)}`);
+    if (constraints.check) parts.push(`ADD CONSTRAINT ${q(constraints.check.name)} ${allowedValues(constraints.check.column, constraints.check.values)}`);
+    return `ALTER TABLE ${q(table)}\n  ${parts.join(",\n  ")}`;
+  }
+
+  /**
+   * MySQL refuses to drop a column that a check or a foreign key names, so they go in the same
+   * statement; the column's unique key and the index InnoDB made for its foreign key go with it.
+   */
+  private dropColumn(table: string, column: Column, constraints: ColumnConstraints): string {
+    const parts = [
+      ...(constraints.check ? [`DROP CONSTRAINT ${q(constraints.check.name)}`] : []),
+      ...(constraints.foreignKey ? [`DROP FOREIGN KEY ${q(constraints.foreignKey.name)}`] : []),
+      `DROP COLUMN ${q(column.name)}`,
+    ];
+    return `ALTER TABLE ${q(table)}\n  ${parts.join(",\n  ")}`;
+  }
+
+  private columnDefinition(column: Column): string {
+    const type = columnType(column);
+    const notNull = column.nullable ? " NULL" : " NOT NULL";
+    const defaultValue = column.default ? ` DEFAULT ${renderDefault(column.default, column)}` : "";
+    const onUpdate = column.autoUpdate ? " ON UPDATE CURRENT_TIMESTAMP(3)" : "";
+    return `${q(column.name)} ${type}${notNull}${defaultValue}${onUpdate}`;
+  }
+
+  /**
+   * A view that reads with the privileges of whoever queries it (SQL SECURITY INVOKER), so it does
+   * not depend on the account that ran the migration still existing.
+   */
+  private createView(view: View): string {
+    const ref = (c: { table: string; column: string }) => `${q(c.table)}.${q(c.column)}`;
+    const where = view.where.map((c) => (c.kind === "isTrue" ? `${ref(c.column)} = TRUE` : `${ref(c.column)} > ${SQL_UTC_NOW}`));
+    return [
+      `CREATE SQL SECURITY INVOKER VIEW ${q(view.name)} AS`,
+      `SELECT ${view.select.map(ref).join(", ")}`,
+      `FROM ${q(view.from.table)} AS ${q(view.from.alias)}`,
+      `JOIN ${q(view.join.table)} AS ${q(view.join.alias)} ON ${ref(view.join.on.left)} = ${ref(view.join.on.right)}`,
+      `WHERE ${where.join(" AND ")}`,
+    ].join("\n");
+  }
+}
+
+function columnType(column: Column): string {
+  switch (column.type) {
+    case "id":
+    case "string":
+      return `VARCHAR(${STRING_LENGTH})`;
+    case "text":
+      return "TEXT";
+    case "boolean":
+      return "BOOLEAN";
+    case "timestamp":
+      // DATETIME, not TIMESTAMP: TIMESTAMP ends in 2038. DATETIME keeps no time zone, so every
+      // connection the adapter opens uses UTC, and the view and cleanup compare with UTC_TIMESTAMP.
+      return "DATETIME(3)";
+    case "json":
+      // MySQL 8: a native JSON type; MariaDB: LONGTEXT with a json_valid check, added by the server.
+      return "JSON";
+    case "ipAddress":
+      return `VARCHAR(${IP_ADDRESS_MAX_LENGTH})`;
+    case "integer":
+      return "INT";
+  }
+}
+
+/** Bytes a column takes in an index key; undefined for types that cannot be indexed whole. */
+function keyBytes(column: Column): number | undefined {
+  switch (column.type) {
+    case "id":
+    case "string":
+      return STRING_LENGTH * BYTES_PER_CHARACTER;
+    case "ipAddress":
+      return IP_ADDRESS_MAX_LENGTH * BYTES_PER_CHARACTER;
+    case "boolean":
+      return 1;
+    case "integer":
+      return 4;
+    case "timestamp":
+      return 7;
+    case "text":
+    case "json":
+      return undefined;
+  }
+}
+
+/** Keys MySQL cannot build are refused when rendering, before anything runs. */
+function assertIndexable(table: string, key: KeyConstraint, columns: readonly Column[]): void {
+  let total = 0;
+  for (const column of columns) {
+    const bytes = keyBytes(column);
+    if (bytes === undefined) {
+      throw new MigrateError("UNSUPPORTED_BY_DIALECT", `MySQL cannot index the ${column.type} column ${table}.${column.name} (${key.name}).`, {
+        hint: `Give ${column.name} the type "string" (up to ${STRING_LENGTH} characters) to put it in a key or an index.`,
+      });
+    }
+    total += bytes;
+  }
+  if (total > MAX_KEY_BYTES) {
+    throw new MigrateError("UNSUPPORTED_BY_DIALECT", `${key.name} on ${table} would need ${total} bytes per key; InnoDB allows ${MAX_KEY_BYTES}.`, {
+      hint: "Put fewer string columns in the key.",
+    });
+  }
+}
+
+function references(fk: ForeignKey): string {
+  return `FOREIGN KEY (${columnList(fk.columns)}) REFERENCES ${q(fk.references.table)} (${columnList(fk.references.columns)}) ON DELETE ${fk.onDelete.toUpperCase()}`;
+}
+
+/** A check that the column holds one of `values` (enforced by MariaDB and MySQL 8.0.16+). */
+function allowedValues(column: string, values: readonly string[]): string {
+  return `CHECK (${q(column)} IN (${values.map(quoteLiteral).join(", ")}))`;
+}
+
+function columnList(columns: readonly string[]): string {
+  return columns.map(q).join(", ");
+}
+
+/**
+ * MySQL 8 takes a default for TEXT and JSON columns only as an expression in parentheses (8.0.13+);
+ * MariaDB accepts that form too, so it is used for those types on both.
+ */
+function renderDefault(value: ColumnDefault, column: Column): string {
+  const asExpression = column.type === "text" || column.type === "json";
+  switch (value.kind) {
+    case "now":
+      return "CURRENT_TIMESTAMP(3)";
+    case "json":
+      return `(${quoteLiteral(JSON.stringify(value.value))})`;
+    case "value": {
+      const literal =
+        typeof value.value === "boolean" ? (value.value ? "TRUE" : "FALSE") : typeof value.value === "number" ? finiteNumber(value.value) : quoteLiteral(value.value);
+      return asExpression ? `(${literal})` : literal;
+    }
+  }
+}
+
+function finiteNumber(n: number): string {
+  if (!Number.isFinite(n)) throw new MigrateError("INVALID_DEFAULT", `A default of ${n} cannot be stored.`, { hint: "Use a finite number." });
+  return String(n);
+}

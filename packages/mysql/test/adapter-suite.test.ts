@@ -1,0 +1,37 @@
+import { type AdapterHarness, behaviourSuite, runnerSuite } from "@better-auth/adapter-suite";
+import { closeMysqlAdminPools, createMysqlTestDatabase } from "@better-auth/test-databases";
+import { afterAll, describe, inject } from "vitest";
+import { createMigrator } from "../src/index.js";
+import { applicationKysely, catalogSnapshot, openConnection } from "./helpers.js";
+
+afterAll(closeMysqlAdminPools);
+
+const server = inject("mariadbServer");
+
+const mariadbHarness: AdapterHarness = {
+  name: `MariaDB ${server.version}`,
+  traits: { explicitUpdatedAtWins: true, timestampsAs: "date" },
+  async createDatabase() {
+    const database = await createMysqlTestDatabase(server.adminUrl);
+    const kysely = applicationKysely(database.url);
+    return {
+      kysely,
+      createMigrator: ({ db, ...options } = {}) => (db ? createMigrator({ db, ...options }) : createMigrator({ url: database.url, ...options })),
+      async holdMigrationLock() {
+        const connection = await openConnection(database.url);
+        await connection.promise().query("SELECT GET_LOCK(CONCAT('better_auth_migrate:', DATABASE()), 0)");
+        return () => connection.promise().end();
+      },
+      catalog: () => catalogSnapshot(database),
+      async drop() {
+        await kysely.destroy();
+        await database.drop();
+      },
+    };
+  },
+};
+
+describe(`MariaDB ${server.version}`, () => {
+  runnerSuite(mariadbHarness);
+  behaviourSuite(mariadbHarness);
+});

@@ -1,0 +1,310 @@
+import { type ChildProcess, type StdioOptions, spawn } from "node:child_process";
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { Socket } from "node:net";
+import { tmpdir, userInfo } from "node:os";
+import { join } from "node:path";
+import mysql, { type RowDataPacket } from "mysql2/promise";
+import { freePort } from "./postgres-server.js";
+
+/** A throw-away MariaDB server on 127.0.0.1, owned by the test run that started it. */
+export interface MariadbServer {
+  /** Full version string, from `SELECT VERSION()`, e.g. "10.11.18-MariaDB-0+deb12u1". */
+  readonly version: string;
+  /** `mysql://root:PASSWORD@127.0.0.1:PORT/`; tests create their databases and users through it. */
+  readonly adminUrl: string;
+  readonly port: number;
+  /** Unix socket; root@localhost logs in over it without a password. */
+  readonly socket: string;
+  stop(): Promise<void>;
+}
+
+export interface StartMariadbOptions {
+  /**
+   * The server's time zone: an offset such as "+02:00" (default "-07:00") or a named zone such as
+   * "America/Los_Angeles". Deliberately not UTC, so that code which relies on it storing UTC fails.
+   */
+  timeZone?: string;
+}
+
+const MARIADBD = "/usr/sbin/mariadbd";
+const INSTALL_DB = "/usr/bin/mariadb-install-db";
+const TZINFO_TO_SQL = "/usr/bin/mariadb-tzinfo-to-sql";
+const ROOT_PASSWORD = "test-root-secret";
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 20_000;
+
+type Owner = { uid: number; gid: number; name: string };
+
+function assertBinariesInstalled(): void {
+  for (const bin of [MARIADBD, INSTALL_DB]) {
+    if (!existsSync(bin)) throw new Error(`MariaDB binaries not found (${bin}). Install them: apt-get install -y mariadb-server`);
+  }
+}
+
+/** mariadbd refuses to run as root, so as root it runs as the OS user `mysql` (from Debian's package). */
+function serverUser(): Owner | undefined {
+  if (userInfo().uid !== 0) return undefined;
+  const line = readFileSync("/etc/passwd", "utf8").split("\n").find((l) => l.startsWith("mysql:"));
+  if (!line) throw new Error("Running as root, but there is no OS user 'mysql' to run MariaDB as: apt-get install -y mariadb-server");
+  const [, , uid, gid] = line.split(":");
+  return { uid: Number(uid), gid: Number(gid), name: "mysql" };
+}
+
+/**
+ * Run by a detached shell: it keeps the last line read (the process groups of the server's processes)
+ * and, when the pipe from this process reaches end-of-file, kills those groups and removes the folder.
+ * rm is retried: a process killed a moment ago may still finish one write.
+ */
+const REAPER_SCRIPT = `
+pids=""
+while read -r line; do pids="$line"; done
+for pid in $pids; do kill -KILL "-$pid" 2>/dev/null; done
+for attempt in 1 2 3 4 5 6 7 8 9 10; do rm -rf -- "$1" 2>/dev/null && break; sleep 0.2; done
+`;
+
+/**
+ * Makes sure the server and its folder go with this process, however it ends: crash, process.exit,
+ * or SIGKILL (which vitest sends to workers), where no "exit" handler would run. The kernel closes the
+ * reaper's pipe when this process dies. Each process runs in its own process group, so that killing
+ * the group also kills what it started: mariadb-install-db runs a bootstrap mariadbd.
+ */
+class Reaper {
+  private readonly children = new Set<ChildProcess>();
+  private readonly watchdog: ChildProcess;
+
+  constructor(root: string) {
+    this.watchdog = spawn("/bin/sh", ["-c", REAPER_SCRIPT, "mariadb-reaper", root], {
+      stdio: ["pipe", "ignore", "ignore"],
+      detached: true,
+    });
+    // The reaper must not keep this process alive, nor crash it if it is gone.
+    this.watchdog.unref();
+    const pipe = this.watchdog.stdin;
+    if (pipe instanceof Socket) pipe.unref();
+    pipe?.on("error", () => {});
+  }
+
+  spawn(command: string, args: string[], stdio: StdioOptions): ChildProcess {
+    const child = spawn(command, args, { stdio, detached: true, env: { ...process.env, LC_ALL: "C", LANG: "C" } });
+    this.children.add(child);
+    child.once("exit", () => {
+      this.children.delete(child);
+      this.report();
+    });
+    this.report();
+    return child;
+  }
+
+  /** Only live processes: a group id may be reused once its processes are gone. */
+  private report(): void {
+    const pids = [...this.children].map((c) => c.pid).filter((pid) => pid !== undefined);
+    this.watchdog.stdin?.write(`${pids.join(" ")}\n`);
+  }
+
+  /** Called once the server is stopped and its folder removed. */
+  dismiss(): void {
+    this.watchdog.kill("SIGKILL");
+  }
+}
+
+function run(reaper: Reaper, command: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = reaper.spawn(command, args, ["ignore", "pipe", "pipe"]);
+    if (!child.stdout || !child.stderr) throw new Error("unreachable: stdio is piped");
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code === 0) resolve(output);
+      else reject(new Error(`${command} ${args.join(" ")} exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+/** Offsets ("-07:00") and SYSTEM need no time zone tables; named zones do. */
+function isNamedTimeZone(timeZone: string): boolean {
+  return !/^(SYSTEM|[+-]\d{1,2}:\d{2})$/i.test(timeZone);
+}
+
+/** SQL that fills mysql.time_zone*, for mariadb-install-db --extra-file; install-db leaves them empty. */
+async function timeZoneTablesFile(reaper: Reaper, root: string): Promise<string> {
+  const file = join(root, "time-zones.sql");
+  const sql = await run(reaper, TZINFO_TO_SQL, ["/usr/share/zoneinfo"]);
+  writeFileSync(file, `USE mysql;\n${sql}`);
+  return file;
+}
+
+async function installDataDir(
+  reaper: Reaper,
+  root: string,
+  datadir: string,
+  owner: Owner | undefined,
+  timeZone: string,
+): Promise<void> {
+  const args = [
+    "--no-defaults", // must come first: /etc/mysql's configuration is not ours
+    `--datadir=${datadir}`,
+    "--auth-root-authentication-method=normal",
+    // The test database script is what creates anonymous accounts; the server drops any left anyway.
+    "--skip-test-db",
+    "--skip-name-resolve",
+  ];
+  if (owner) args.push(`--user=${owner.name}`);
+  if (isNamedTimeZone(timeZone)) args.push(`--extra-file=${await timeZoneTablesFile(reaper, root)}`);
+  await run(reaper, INSTALL_DB, args);
+}
+
+function spawnServer(
+  reaper: Reaper,
+  args: string[],
+): { child: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
+  const child = reaper.spawn(MARIADBD, args, ["ignore", "ignore", "pipe"]);
+  let stderr = "";
+  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => {
+    child.on("exit", (code) => resolve(code));
+    // A spawn failure (ENOENT, EACCES) never emits "exit".
+    child.on("error", () => resolve(null));
+  });
+  return { child, exited, stderr: () => stderr };
+}
+
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+/** Polls the socket until root can log in; fails early if the server process has died. */
+async function waitUntilReady(socket: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (hasExited(child)) throw new Error(`mariadbd exited with ${child.exitCode ?? child.signalCode}`);
+    try {
+      const connection = await mysql.createConnection({ socketPath: socket, user: "root", connectTimeout: 2_000 });
+      await connection.end();
+      return;
+    } catch (error) {
+      lastError = error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new Error(`mariadbd did not accept connections within ${START_TIMEOUT_MS / 1000} s: ${String(lastError)}`);
+}
+
+/**
+ * install-db (auth method "normal") leaves root@localhost, root@127.0.0.1, root@::1 and
+ * root@<hostname> without a password. root@localhost stays as it is: it is reachable only over the
+ * socket, in a folder (mode 0700) only the server's OS user and root can enter. The TCP login gets a
+ * password, and the other password-less accounts go, with any anonymous ones (they would shadow
+ * 'u'@'%' for logins from 127.0.0.1).
+ */
+async function secureAccounts(socket: string): Promise<string> {
+  const connection = await mysql.createConnection({ socketPath: socket, user: "root" });
+  try {
+    const [accounts] = await connection.query<RowDataPacket[]>(
+      "SELECT User, Host FROM mysql.user WHERE User = '' OR (User = 'root' AND Host <> 'localhost')",
+    );
+    for (const { User, Host } of accounts) {
+      await connection.query("DROP USER ?@?", [User, Host]);
+    }
+    await connection.query("CREATE USER 'root'@'127.0.0.1' IDENTIFIED BY ?", [ROOT_PASSWORD]);
+    await connection.query("GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION");
+    await connection.query("FLUSH PRIVILEGES");
+    const [[row]] = await connection.query<RowDataPacket[]>("SELECT VERSION() AS version");
+    return String(row?.version);
+  } finally {
+    await connection.end();
+  }
+}
+
+function removeFolder(root: string): void {
+  rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
+}
+
+function readLog(file: string): string {
+  return existsSync(file) ? readFileSync(file, "utf8") : "(no error log)";
+}
+
+/** SIGTERM makes mariadbd shut down cleanly; one that hangs is killed. */
+async function stopProcess(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+  if (hasExited(child)) return;
+  child.kill("SIGTERM");
+  const timedOut = await Promise.race([
+    exited.then(() => false),
+    new Promise<boolean>((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS, true).unref()),
+  ]);
+  if (timedOut) {
+    child.kill("SIGKILL");
+    await exited;
+  }
+}
+
+/**
+ * Starts a new MariaDB server with its data, socket and logs in a temporary folder, listening on
+ * 127.0.0.1 only. stop() shuts it down and removes the folder; should this process end without
+ * stop(), the server is killed and the folder removed all the same.
+ */
+export async function startMariadb(options: StartMariadbOptions = {}): Promise<MariadbServer> {
+  assertBinariesInstalled();
+  const owner = serverUser();
+  const timeZone = options.timeZone ?? "-07:00";
+  const port = await freePort();
+  const root = mkdtempSync(join(tmpdir(), "ba-mariadb-"));
+  const reaper = new Reaper(root);
+  if (owner) chownSync(root, owner.uid, owner.gid);
+  chmodSync(root, 0o700);
+  const datadir = join(root, "data");
+  const socket = join(root, "mariadbd.sock");
+  const errorLog = join(root, "error.log");
+  let server: ReturnType<typeof spawnServer> | undefined;
+  let version: string;
+  try {
+    await installDataDir(reaper, root, datadir, owner, timeZone);
+    server = spawnServer(reaper, [
+      "--no-defaults",
+      ...(owner ? [`--user=${owner.name}`] : []),
+      `--datadir=${datadir}`,
+      `--socket=${socket}`,
+      `--port=${port}`,
+      "--bind-address=127.0.0.1",
+      `--pid-file=${join(root, "mariadbd.pid")}`,
+      `--log-error=${errorLog}`,
+      "--skip-name-resolve",
+      // A test server: durability is not what is being tested, speed is welcome.
+      "--innodb-buffer-pool-size=128M",
+      "--innodb-flush-log-at-trx-commit=0",
+      "--skip-log-bin",
+      "--max-connections=300",
+      `--default-time-zone=${timeZone}`,
+    ]);
+    await waitUntilReady(socket, server.child);
+    version = await secureAccounts(socket);
+  } catch (error) {
+    const log = readLog(errorLog) + (server?.stderr() ?? "");
+    if (server) await stopProcess(server.child, server.exited);
+    removeFolder(root);
+    reaper.dismiss();
+    throw new Error(`MariaDB did not start: ${(error as Error).message}\n${log}`);
+  }
+
+  const running = server;
+  let stopping: Promise<void> | undefined;
+  return {
+    version,
+    adminUrl: `mysql://root:${ROOT_PASSWORD}@127.0.0.1:${port}/`,
+    port,
+    socket,
+    stop() {
+      stopping ??= (async () => {
+        try {
+          await stopProcess(running.child, running.exited);
+        } finally {
+          removeFolder(root);
+          reaper.dismiss();
+        }
+      })();
+      return stopping;
+    },
+  };
+}
