@@ -84,10 +84,16 @@ export const down: Command = (ctx) =>
     return EXIT.OK;
   });
 
+const STATE_NOTES: Partial<Record<MigrationStatus["state"], (s: MigrationStatus) => string>> = {
+  changed: () => "definition changed since it was applied",
+  unknown: () => "not defined by this code",
+  partial: (s) => `partly applied: ${s.progress?.stepsApplied} of ${s.progress?.steps} steps; up finishes it, down undoes it`,
+};
+
 function describeStatus(s: MigrationStatus): string {
-  const when = s.appliedAt ? `  ${s.appliedAt.toISOString()}  (${s.durationMs} ms)` : "";
-  const note = s.state === "changed" ? "  definition changed since it was applied" : s.state === "unknown" ? "  not defined by this code" : "";
-  return `  ${s.state.padEnd(8)} ${s.id}${when}${note}`;
+  const when = s.appliedAt && s.state !== "partial" ? `  ${s.appliedAt.toISOString()}  (${s.durationMs} ms)` : "";
+  const note = STATE_NOTES[s.state]?.(s);
+  return `  ${s.state.padEnd(8)} ${s.id}${when}${note ? `  ${note}` : ""}`;
 }
 
 export const status: Command = (ctx) =>

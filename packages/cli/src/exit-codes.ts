@@ -6,7 +6,7 @@ export const EXIT = {
   FAILED: 1,
   /** Bad usage: unknown command or option, bad or unknown URL, adapter package not installed. */
   USAGE: 2,
-  /** `status --check`: migrations are pending, changed or unknown. */
+  /** `status --check`: migrations are pending, partly applied, changed or unknown. */
   PENDING: 3,
   /** The database cannot be used: unreachable, login refused, missing database, read-only, missing privilege. */
   DATABASE: 4,
@@ -20,6 +20,6 @@ export const EXIT_CODES_HELP = `Exit status:
   0  success
   1  a migration failed, the ledger disagrees with the code, or the lock timed out
   2  bad usage: unknown command or option, bad or unknown URL, adapter not installed
-  3  status --check: something is pending, changed or unknown
+  3  status --check: something is pending, partly applied, changed or unknown
   4  the database cannot be used: unreachable, login refused, no such database, read-only
   5  a destructive command was not confirmed (answer no, or no terminal and no --yes)`;

@@ -12,16 +12,16 @@ const DATABASE = `Database:
 export const COMMANDS: Record<string, { summary: string; usage: string; details?: string }> = {
   up: { summary: "apply every pending migration", usage: "up [--url URL] [--json]", details: "Prints each migration as it is applied, with its duration. Several runners at once are safe: one applies, the others wait and find nothing to do." },
   down: { summary: "revert the newest migrations (destructive)", usage: "down [--steps N] [--yes] [--url URL] [--json]", details: "Reverts one migration, or N with --steps. Asks first in a terminal; without a terminal it needs --yes.\n  --steps N          how many migrations to revert (default 1)\n  --yes              do not ask" },
-  status: { summary: "list migrations: applied, pending, changed or unknown", usage: "status [--check] [--url URL] [--json]", details: "  --check            exit with status 3 when anything is pending, changed or unknown (to gate a deploy)" },
-  sql: { summary: "print the DDL of every migration, without touching the database", usage: "sql [--down] [--url URL]", details: "The URL only picks the dialect. The text applies as is with psql -f or sqlite3.\n  --down             the DDL that reverts everything, newest first" },
+  status: { summary: "list migrations: applied, pending, partial, changed or unknown", usage: "status [--check] [--url URL] [--json]", details: "  --check            exit with status 3 when anything is pending, partial, changed or unknown (to gate a deploy)" },
+  sql: { summary: "print the DDL of every migration, without touching the database", usage: "sql [--down] [--url URL]", details: "The URL only picks the dialect. The text applies as is with psql -f, mysql or sqlite3.\n  --down             the DDL that reverts everything, newest first" },
   cleanup: { summary: "delete expired and inactive sessions, print how many", usage: "cleanup [--url URL] [--json]" },
-  "db create": { summary: "create the database the URL names (if missing)", usage: "db create [--url URL] [--json]", details: "PostgreSQL: CREATE DATABASE through the server's postgres database (needs CREATEDB). SQLite: an empty file." },
+  "db create": { summary: "create the database the URL names (if missing)", usage: "db create [--url URL] [--json]", details: "PostgreSQL: CREATE DATABASE through the server's postgres database (needs CREATEDB). MySQL/MariaDB: CREATE DATABASE with utf8mb4 (needs CREATE). SQLite: an empty file." },
   "db drop": { summary: "drop the database the URL names (destructive)", usage: "db drop [--yes] [--url URL] [--json]", details: "Asks first in a terminal; without a terminal it needs --yes.\n  --yes              do not ask" },
 };
 
 export function generalHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
-  return `better-auth-migrate: create and upgrade the Better Auth schema (PostgreSQL, SQLite).
+  return `better-auth-migrate: create and upgrade the Better Auth schema (PostgreSQL, MySQL/MariaDB, SQLite).
 
 Usage: better-auth-migrate <command> [options]
 

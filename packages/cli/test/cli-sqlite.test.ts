@@ -202,7 +202,6 @@ describe("better-auth-migrate on SQLite", () => {
       [["down", "--steps", "0", "--yes"], /^error: --steps needs a positive whole number, not "0"\.\n$/],
       [["up", "--url", "http://example.com/db"], /^error: Unknown database URL scheme "http:"\.\nhint: Use postgres:\/\//],
       [["up", "--url", "postgres://user:p4ss@[bad/db"], /^error: The postgres:\/\/ URL is not a valid URL\.\nhint: /],
-      [["up", "--url", "mysql://user:p4ss@127.0.0.1/db"], /^error: The mysql URL needs @better-auth\/migrate-mysql, which is not installed\.\nhint: install @better-auth\/migrate-mysql/],
       [["up", "postgres://user:p4ss@127.0.0.1/db"], /^error: Unexpected argument "\(a URL\)"\.\nhint: .*after --url/],
       [["postgres://user:p4ss@127.0.0.1/db", "up"], /^error: Unknown command "\(a URL\)"\.\nhint: /],
       [["up", "--url", "postgres://user@127.0.0.1:1/db?password=p4ss", "--bogus"], /^error: Unknown option '--bogus'/],
