@@ -2,19 +2,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { closeMysqlAdminPools, createMysqlTestDatabase, freePort, type MysqlTestDatabase } from "@better-auth/test-databases";
+import { closeMysqlAdminPools, createMysqlTestDatabase, freePort, type MysqlTestDatabase, withUrl } from "@better-auth/test-databases";
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { runCli } from "./run-cli.js";
 
 afterAll(closeMysqlAdminPools);
 
 const server = inject("mariadbServer");
-
-function withUrl(url: string, change: (u: URL) => void): string {
-  const parsed = new URL(url);
-  change(parsed);
-  return parsed.toString();
-}
 
 describe(`better-auth-migrate on MariaDB ${server.version}`, () => {
   let db: MysqlTestDatabase;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { closeAdminPools, createTestDatabase, freePort, type TestDatabase } from "@better-auth/test-databases";
+import { closeAdminPools, createTestDatabase, freePort, type TestDatabase, withUrl } from "@better-auth/test-databases";
 import pg from "pg";
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { runCli } from "./run-cli.js";
@@ -12,12 +12,6 @@ afterAll(closeAdminPools);
 // Only the first server: the CLI's behaviour does not depend on the PostgreSQL version, and the
 // adapter's suites already run on every version.
 const server = inject("postgresServers")[0]!;
-
-function withUrl(url: string, change: (u: URL) => void): string {
-  const parsed = new URL(url);
-  change(parsed);
-  return parsed.toString();
-}
 
 describe(`better-auth-migrate on PostgreSQL ${server.version}`, () => {
   let db: TestDatabase;

@@ -14,7 +14,7 @@ export type { DialectRenderer } from "./dialect/renderer.js";
 export type { ApplyMode, MigrationSession, PerStatementSession, TransactionalSession } from "./dialect/session.js";
 export {
   createRunner, renderMigration,
-  type DownResult, type RunOptions, type MigrationRun, type MigrationState, type MigrationStatus, type Migrator,
+  type DownResult, type MigratorOptions, type RunOptions, type MigrationRun, type MigrationState, type MigrationStatus, type Migrator,
   type RunnerOptions, type SqlOptions, type UpResult,
 } from "./runner/migrator.js";
 export type { Direction } from "./runner/plan.js";

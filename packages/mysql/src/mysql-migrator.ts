@@ -1,4 +1,4 @@
-import { createRunner, type Extension, InvalidOptionsError, type Migrator, resolveSchema } from "@better-auth/migrate-core";
+import { createRunner, InvalidOptionsError, type Migrator, type MigratorOptions, resolveSchema } from "@better-auth/migrate-core";
 import { Kysely, MysqlDialect } from "kysely";
 import type mysql from "mysql2";
 import { mysqlDialect } from "./mysql-adapter.js";
@@ -18,11 +18,7 @@ export type MysqlConnection<DB = unknown> =
   /** An existing Kysely instance on MySQL; left open on `close()`. */
   | { db: Kysely<DB>; url?: never; pool?: never };
 
-export type MysqlMigratorOptions<DB = unknown> = MysqlConnection<DB> & {
-  /** Tables and columns to add, from `defineExtension`; each becomes one more migration. */
-  extensions?: readonly Extension[];
-  /** How long `up`/`down` wait for another run's lock. Default 60 000 ms. */
-  lockTimeoutMs?: number;
+export type MysqlMigratorOptions<DB = unknown> = MysqlConnection<DB> & MigratorOptions & {
   /** With `url`: how long to wait for a connection before reporting the server unreachable. Default 10 000 ms. */
   connectTimeoutMs?: number;
 };
@@ -54,8 +50,5 @@ export function createMigrator<DB = unknown>(options: MysqlMigratorOptions<DB>):
     onClose = () => kysely.destroy();
   }
   const dialect = mysqlDialect(options.url ? describeUrl(options.url) : {}, { borrowedConnections: options.url === undefined });
-  return createRunner(dialect, db, schema, {
-    ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
-    ...(onClose ? { onClose } : {}),
-  });
+  return createRunner(dialect, db, schema, { lockTimeoutMs: options.lockTimeoutMs, onClose });
 }

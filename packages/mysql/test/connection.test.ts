@@ -1,6 +1,6 @@
 /** Connections on MySQL: the session settings of SPEC issue 11 and errors typed for people. */
-import { DatabaseAccessError } from "@better-auth/migrate-core";
-import { closeMysqlAdminPools, createMysqlTestDatabase, type MysqlTestDatabase } from "@better-auth/test-databases";
+import { accessErrorOf } from "@better-auth/adapter-suite";
+import { closeMysqlAdminPools, createMysqlTestDatabase, type MysqlTestDatabase, withUrl } from "@better-auth/test-databases";
 import { Kysely, MysqlDialect, sql } from "kysely";
 import mysql from "mysql2";
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
@@ -10,23 +10,6 @@ import { openDatabase } from "../src/mysql-connection.js";
 afterAll(closeMysqlAdminPools);
 
 const server = inject("mariadbServer");
-
-function withUrl(url: string, change: (u: URL) => void): string {
-  const parsed = new URL(url);
-  change(parsed);
-  return parsed.toString();
-}
-
-async function upError(url: string): Promise<DatabaseAccessError> {
-  const migrator = createMigrator({ url });
-  try {
-    const error = await migrator.up().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DatabaseAccessError);
-    return error as DatabaseAccessError;
-  } finally {
-    await migrator.close();
-  }
-}
 
 describe(`connections on MariaDB ${server.version}`, () => {
   let db: MysqlTestDatabase;
@@ -76,7 +59,7 @@ describe(`connections on MariaDB ${server.version}`, () => {
     await db.admin(`CREATE USER '${user}'@'%' IDENTIFIED BY 'ro-secret'`);
     try {
       await db.admin(`GRANT SELECT ON \`${db.name}\`.* TO '${user}'@'%'`);
-      const error = await upError(withUrl(db.url, (u) => { u.username = user; u.password = "ro-secret"; }));
+      const error = await accessErrorOf(createMigrator({ url: withUrl(db.url, (u) => { u.username = user; u.password = "ro-secret"; }) }));
       expect(error.code).toBe("PERMISSION_DENIED");
       expect(error.message).not.toContain("ro-secret");
       expect(error.hint).toMatch(/GRANT|Grant/);
@@ -88,7 +71,7 @@ describe(`connections on MariaDB ${server.version}`, () => {
   });
 
   it("a database that does not exist, asked by a login that may see it: DATABASE_NOT_FOUND", async () => {
-    const error = await upError(withUrl(server.adminUrl, (u) => (u.pathname = "/no_such_database")));
+    const error = await accessErrorOf(createMigrator({ url: withUrl(server.adminUrl, (u) => (u.pathname = "/no_such_database")) }));
     expect(error.code).toBe("DATABASE_NOT_FOUND");
     expect(error.message).toMatch(/has no database "no_such_database"/);
     expect(error.message).not.toContain(new URL(server.adminUrl).password);

@@ -1,4 +1,4 @@
-import { createRunner, type Extension, InvalidOptionsError, type Migrator, resolveSchema } from "@better-auth/migrate-core";
+import { createRunner, InvalidOptionsError, type Migrator, type MigratorOptions, resolveSchema } from "@better-auth/migrate-core";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { postgresDialect } from "./pg-adapter.js";
@@ -13,7 +13,7 @@ export type PostgresConnection<DB = unknown> =
   /** An existing Kysely instance on PostgreSQL; left open on `close()`. */
   | { db: Kysely<DB>; url?: never; pool?: never };
 
-export type PostgresMigratorOptions<DB = unknown> = PostgresConnection<DB> & {
+export type PostgresMigratorOptions<DB = unknown> = PostgresConnection<DB> & MigratorOptions & {
   /** The PostgreSQL schema (namespace) to create everything in, created if missing. Default `public`. */
   schema?: string;
   /**
@@ -21,10 +21,6 @@ export type PostgresMigratorOptions<DB = unknown> = PostgresConnection<DB> & {
    * by the database when an insert leaves them out; every foreign key then is `uuid` too.
    */
   ids?: "string" | "uuid";
-  /** Tables and columns to add, from `defineExtension`; each becomes one more migration. */
-  extensions?: readonly Extension[];
-  /** How long `up`/`down` wait for another run's lock. Default 60 000 ms. */
-  lockTimeoutMs?: number;
   /** With `url`: how long to wait for a connection before reporting the server unreachable. Default 10 000 ms. */
   connectTimeoutMs?: number;
 };
@@ -64,8 +60,5 @@ export function createMigrator<DB = unknown>(options: PostgresMigratorOptions<DB
     db = kysely;
     onClose = () => kysely.destroy();
   }
-  return createRunner(dialect, db, schema, {
-    ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
-    ...(onClose ? { onClose } : {}),
-  });
+  return createRunner(dialect, db, schema, { lockTimeoutMs: options.lockTimeoutMs, onClose });
 }

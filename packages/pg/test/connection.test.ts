@@ -1,5 +1,5 @@
 import { accessErrorOf } from "@better-auth/adapter-suite";
-import { closeAdminPools, createTestDatabase, freePort, type TestDatabase } from "@better-auth/test-databases";
+import { closeAdminPools, createTestDatabase, freePort, type TestDatabase, withUrl } from "@better-auth/test-databases";
 import { Kysely, PostgresDialect } from "kysely";
 import { createServer, type Server } from "node:net";
 import pg from "pg";
@@ -7,12 +7,6 @@ import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "v
 import { createMigrator } from "../src/index.js";
 
 afterAll(closeAdminPools);
-
-function withUrl(url: string, change: (u: URL) => void): string {
-  const parsed = new URL(url);
-  change(parsed);
-  return parsed.toString();
-}
 
 const accessError = (url: string, options: { connectTimeoutMs?: number } = {}) => accessErrorOf(createMigrator({ url, ...options }));
 

@@ -1,4 +1,4 @@
-import { createRunner, type Extension, InvalidOptionsError, type Migrator, resolveSchema } from "@better-auth/migrate-core";
+import { createRunner, InvalidOptionsError, type Migrator, type MigratorOptions, resolveSchema } from "@better-auth/migrate-core";
 import Database from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
 import { BUSY_TIMEOUT_MS, sqliteDialect } from "./sqlite-adapter.js";
@@ -16,12 +16,7 @@ export type SqliteConnection<DB = unknown> =
    */
   | { db: Kysely<DB>; url?: never; database?: never };
 
-export type SqliteMigratorOptions<DB = unknown> = SqliteConnection<DB> & {
-  /** Tables and columns to add, from `defineExtension`; each becomes one more migration. */
-  extensions?: readonly Extension[];
-  /** How long `up`/`down` wait for another writer. Default 60 000 ms. */
-  lockTimeoutMs?: number;
-};
+export type SqliteMigratorOptions<DB = unknown> = SqliteConnection<DB> & MigratorOptions;
 
 /** Foreign keys are off in SQLite unless each connection turns them on. */
 function prepareConnection(database: Database.Database): Database.Database {
@@ -67,8 +62,5 @@ export function createMigrator<DB = unknown>(options: SqliteMigratorOptions<DB>)
     db = kysely;
     onClose = () => kysely.destroy();
   }
-  return createRunner(sqliteDialect(filename, { onDisk: options.url !== undefined }), db, schema, {
-    ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
-    ...(onClose ? { onClose } : {}),
-  });
+  return createRunner(sqliteDialect(filename, { onDisk: options.url !== undefined }), db, schema, { lockTimeoutMs: options.lockTimeoutMs, onClose });
 }

@@ -9,3 +9,4 @@ export {
 } from "./mysql-test-database.js";
 export type { ProvidedMariadb } from "./mariadb-global-setup.js";
 export { startMariadb, type MariadbServer, type StartMariadbOptions } from "./mariadb-server.js";
+export { withUrl } from "./urls.js";

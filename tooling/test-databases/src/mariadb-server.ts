@@ -5,6 +5,7 @@ import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import mysql, { type RowDataPacket } from "mysql2/promise";
 import { freePort } from "./postgres-server.js";
+import { outputOf } from "./child-output.js";
 
 /** A throw-away MariaDB server on 127.0.0.1, owned by the test run that started it. */
 export interface MariadbServer {
@@ -108,18 +109,7 @@ class Reaper {
 }
 
 function run(reaper: Reaper, command: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = reaper.spawn(command, args, ["ignore", "pipe", "pipe"]);
-    if (!child.stdout || !child.stderr) throw new Error("unreachable: stdio is piped");
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code === 0) resolve(output);
-      else reject(new Error(`${command} ${args.join(" ")} exited with ${code}:\n${output}`));
-    });
-  });
+  return outputOf(reaper.spawn(command, args, ["ignore", "pipe", "pipe"]), `${command} ${args.join(" ")}`);
 }
 
 /** Offsets ("-07:00") and SYSTEM need no time zone tables; named zones do. */

@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { dirname, join } from "node:path";
+import { outputOf } from "./child-output.js";
 
 /** A throw-away PostgreSQL server on 127.0.0.1, owned by the test run that started it. */
 export interface PostgresServer {
@@ -80,21 +81,12 @@ function serverUser(): { uid: number; gid: number } | undefined {
 }
 
 function run(command: string, args: string[], owner: { uid: number; gid: number } | undefined): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      stdio: ["ignore", "pipe", "pipe"],
-      ...(owner ? { uid: owner.uid, gid: owner.gid } : {}),
-      env: { ...process.env, LC_ALL: "C", LANG: "C" },
-    });
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code === 0) resolve(output);
-      else reject(new Error(`${command} ${args.join(" ")} exited with ${code}:\n${output}`));
-    });
+  const child = spawn(command, args, {
+    stdio: ["ignore", "pipe", "pipe"],
+    ...(owner ? { uid: owner.uid, gid: owner.gid } : {}),
+    env: { ...process.env, LC_ALL: "C", LANG: "C" },
   });
+  return outputOf(child, `${command} ${args.join(" ")}`);
 }
 
 /**

@@ -2,7 +2,7 @@ import { type Kysely, sql } from "kysely";
 import type { Dialect } from "../dialect/dialect.js";
 import { InvalidOptionsError, MigrateError, UnsafeColumnError } from "../errors.js";
 import { migrationChecksum } from "../migrations/checksum.js";
-import type { ResolvedSchema } from "../migrations/extensions.js";
+import type { Extension, ResolvedSchema } from "../migrations/extensions.js";
 import { invertOperations, type Migration } from "../migrations/operations.js";
 import { applyMigration, executeStatements, type MigrationRun, renderForRun, type RenderedMigration } from "./apply.js";
 import { Ledger, type LedgerEntry } from "./ledger.js";
@@ -81,6 +81,14 @@ export interface Migrator {
   readonly migrations: readonly Migration[];
   /** Closes connections the migrator opened itself; a pool or Kysely instance passed in is left open. */
   close(): Promise<void>;
+}
+
+/** What every adapter's `createMigrator` takes besides where to connect. */
+export interface MigratorOptions {
+  /** Tables and columns to add, from `defineExtension`; each becomes one more migration. */
+  extensions?: readonly Extension[];
+  /** How long `up`/`down` wait for another run's lock. Default 60 000 ms. */
+  lockTimeoutMs?: number;
 }
 
 export interface RunnerOptions {
