@@ -23,5 +23,6 @@ export function exitCodeOf(error: unknown): ExitCode {
   const code = (error as { code?: unknown })?.code;
   if (typeof code === "string" && DATABASE_ACCESS.has(code)) return EXIT.DATABASE;
   if (typeof code === "string" && USAGE.has(code)) return EXIT.USAGE;
+  if (code === "ADOPTION_REFUSED") return EXIT.DRIFT;
   return EXIT.FAILED;
 }

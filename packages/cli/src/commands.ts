@@ -1,4 +1,6 @@
-import type { MigrationStatus, Migrator } from "@better-auth/migrate-core";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { Finding, MigrationStatus, Migrator } from "@better-auth/migrate-core";
 import { type AdapterModule, loadAdapter } from "./adapters.js";
 import { CliError } from "./cli-error.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
@@ -8,7 +10,7 @@ import type { Target } from "./target.js";
 export interface CommandContext {
   target: Target;
   out: Output;
-  options: { steps?: number; check: boolean; down: boolean; yes: boolean; lockTimeoutMs?: number; connectTimeoutMs?: number };
+  options: { steps?: number; check: boolean; down: boolean; yes: boolean; all: boolean; out?: string; lockTimeoutMs?: number; connectTimeoutMs?: number };
   /** Asks a yes/no question in the terminal; undefined when there is no terminal to ask in. */
   confirm: ((question: string) => Promise<boolean>) | undefined;
 }
@@ -51,15 +53,16 @@ async function confirmed(ctx: CommandContext, command: string, question: string)
 export const up: Command = (ctx) =>
   withMigrator(ctx, async (migrator) => {
     const started = performance.now();
-    const { applied } = await migrator.up({
+    const { applied, baselined } = await migrator.up({
       onProgress: (event) => {
-        if (event.type === "done") ctx.out.say(`  applied ${event.id}  (${event.durationMs} ms)`);
+        if (event.type === "done") ctx.out.say(`  ${event.baselined ? "baselined" : "applied"} ${event.id}  (${event.durationMs} ms)`);
       },
     });
     const total = Math.round(performance.now() - started);
-    if (applied.length === 0) ctx.out.say(`Nothing to apply: all ${plural(migrator.migrations.length, "migration")} are applied.`);
+    if (baselined.length > 0) ctx.out.say(`Adopted existing tables: ${baselined.map((m) => m.id).join(", ")} recorded as applied (baselined).`);
+    if (applied.length === 0 && baselined.length === 0) ctx.out.say(`Nothing to apply: all ${plural(migrator.migrations.length, "migration")} are applied.`);
     else ctx.out.say(`${plural(applied.length, "migration")} applied in ${total} ms.`);
-    ctx.out.result({ database: ctx.target.display, dialect: ctx.target.dialect, applied, durationMs: total });
+    ctx.out.result({ database: ctx.target.display, dialect: ctx.target.dialect, applied, baselined, durationMs: total });
     return EXIT.OK;
   });
 
@@ -92,7 +95,7 @@ const STATE_NOTES: Partial<Record<MigrationStatus["state"], (s: MigrationStatus)
 
 function describeStatus(s: MigrationStatus): string {
   const when = s.appliedAt && s.state !== "partial" ? `  ${s.appliedAt.toISOString()}  (${s.durationMs} ms)` : "";
-  const note = STATE_NOTES[s.state]?.(s);
+  const note = STATE_NOTES[s.state]?.(s) ?? (s.baselined ? "baselined: its tables existed already" : undefined);
   return `  ${s.state.padEnd(8)} ${s.id}${when}${note ? `  ${note}` : ""}`;
 }
 
@@ -108,9 +111,59 @@ export const status: Command = (ctx) =>
 
 export const sqlText: Command = (ctx) =>
   withMigrator(ctx, async (migrator) => {
-    const text = migrator.sql({ direction: ctx.options.down ? "down" : "up" });
-    if (ctx.out.json) ctx.out.result({ dialect: ctx.target.dialect, direction: ctx.options.down ? "down" : "up", sql: text });
+    const direction = ctx.options.down ? "down" : "up";
+    if (ctx.options.out) {
+      const files = migrator.sqlFiles();
+      for (const file of files) {
+        const path = join(ctx.options.out, file.name);
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, file.sql);
+      }
+      ctx.out.say(`Wrote ${plural(files.length, "file")} to ${ctx.options.out}: up/ applies in name order, down/ undoes in name order.`, "stderr");
+      ctx.out.result({ dialect: ctx.target.dialect, out: ctx.options.out, files: files.map((f) => f.name) });
+      return EXIT.OK;
+    }
+    const text = migrator.sql({ direction });
+    if (ctx.out.json) ctx.out.result({ dialect: ctx.target.dialect, direction, sql: text });
     else ctx.out.data(text);
+    return EXIT.OK;
+  });
+
+/** Findings grouped by the table (or view, function) they belong to, for people. */
+function describeFindings(findings: readonly Finding[]): string[] {
+  const byObject = new Map<string, Finding[]>();
+  for (const f of findings) byObject.set(f.object, [...(byObject.get(f.object) ?? []), f]);
+  return [...byObject].flatMap(([object, list]) => [`  ${object}`, ...list.map((f) => `    ${f.severity === "error" ? "error  " : "warning"}  ${f.message}`)]);
+}
+
+export const check: Command = (ctx) =>
+  withMigrator(ctx, async (migrator) => {
+    const report = await migrator.check({ all: ctx.options.all });
+    for (const line of describeFindings(report.findings)) ctx.out.say(line);
+    const errors = report.findings.filter((f) => f.severity === "error").length;
+    const warnings = report.findings.length - errors;
+    if (report.pending.length > 0) ctx.out.say(`Pending: ${report.pending.join(", ")} (up applies them).`);
+    ctx.out.say(
+      errors > 0
+        ? `The database differs from the model: ${plural(errors, "error")}, ${plural(warnings, "warning")}.`
+        : `The database matches the model${warnings > 0 ? ` (${plural(warnings, "warning")}: kept, not managed)` : ""}${report.pending.length > 0 ? " as far as it is migrated" : ""}.`,
+    );
+    ctx.out.result({ database: ctx.target.display, dialect: ctx.target.dialect, ...report });
+    return errors > 0 ? EXIT.DRIFT : report.pending.length > 0 ? EXIT.PENDING : EXIT.OK;
+  });
+
+export const baseline: Command = (ctx) =>
+  withMigrator(ctx, async (migrator) => {
+    const result = await migrator.baseline({
+      onProgress: (event) => {
+        if (event.type === "done") ctx.out.say(`  baselined ${event.id}  (${event.durationMs} ms)`);
+      },
+    });
+    ctx.out.say(
+      `${plural(result.baselined.length, "migration")} recorded as applied.` +
+        (result.pending.length > 0 ? ` Still to apply: ${result.pending.join(", ")} (run up).` : ""),
+    );
+    ctx.out.result({ database: ctx.target.display, dialect: ctx.target.dialect, ...result });
     return EXIT.OK;
   });
 

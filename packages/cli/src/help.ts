@@ -13,7 +13,36 @@ export const COMMANDS: Record<string, { summary: string; usage: string; details?
   up: { summary: "apply every pending migration", usage: "up [--url URL] [--json]", details: "Prints each migration as it is applied, with its duration. Several runners at once are safe: one applies, the others wait and find nothing to do." },
   down: { summary: "revert the newest migrations (destructive)", usage: "down [--steps N] [--yes] [--url URL] [--json]", details: "Reverts one migration, or N with --steps. Asks first in a terminal; without a terminal it needs --yes.\n  --steps N          how many migrations to revert (default 1)\n  --yes              do not ask" },
   status: { summary: "list migrations: applied, pending, partial, changed or unknown", usage: "status [--check] [--url URL] [--json]", details: "  --check            exit with status 3 when anything is pending, partial, changed or unknown (to gate a deploy)" },
-  sql: { summary: "print the DDL of every migration, without touching the database", usage: "sql [--down] [--url URL]", details: "The URL only picks the dialect. The text applies as is with psql -f, mysql or sqlite3.\n  --down             the DDL that reverts everything, newest first" },
+  check: {
+    summary: "compare the live database with the model, table by table (changes nothing)",
+    usage: "check [--all] [--url URL] [--json]",
+    details:
+      "Reports what is missing or different (errors: columns, types, nullability, defaults, keys, foreign keys\n" +
+      "and their actions, checks, indexes, the updated_at trigger, views, functions and their search_path) and\n" +
+      "what managed tables have beyond the model (warnings: kept, never dropped). Exit 0 when it matches, 3 when\n" +
+      "migrations are pending, 6 when anything differs.\n  --all              also list tables and views the model does not manage",
+  },
+  baseline: {
+    summary: "record hand-made tables that match the model as applied",
+    usage: "baseline [--url URL] [--json]",
+    details:
+      "For a database whose tables were created by hand (psql -f, sqlx): each pending migration whose tables and\n" +
+      "columns exist and match is recorded as applied; its indexes, triggers, views and functions are brought to\n" +
+      "the model; nothing else runs (up applies the rest, and up does all of this by itself too). Refuses with\n" +
+      "exit 6, changing nothing, when a table differs in what holds data; check lists the differences.",
+  },
+  sql: {
+    summary: "print the SQL of every migration, or write it as files, without touching the database",
+    usage: "sql [--down] [--out DIR] [--url URL | --dialect pg|mysql|sqlite]",
+    details:
+      "The URL (or --dialect) only picks the dialect. Each migration records itself in the ledger, so that a\n" +
+      "database built from the output is up to date for status and check. The text applies as is with\n" +
+      "psql -v ON_ERROR_STOP=1 -f FILE, mysql DB < FILE or sqlite3 DB < FILE.\n" +
+      "  --down             the SQL that reverts everything, newest first\n" +
+      "  --out DIR          write one file per migration: DIR/up/NNN_<id>.sql (apply in name order) and\n" +
+      "                     DIR/down/NNN_<id>.sql (revert in name order)\n" +
+      "  --dialect D        render for pg, mysql or sqlite without a database URL",
+  },
   cleanup: { summary: "delete expired and inactive sessions, print how many", usage: "cleanup [--url URL] [--json]" },
   "db create": { summary: "create the database the URL names (if missing)", usage: "db create [--url URL] [--json]", details: "PostgreSQL: CREATE DATABASE through the server's postgres database (needs CREATEDB). MySQL/MariaDB: CREATE DATABASE with utf8mb4 (needs CREATE). SQLite: an empty file." },
   "db drop": { summary: "drop the database the URL names (destructive)", usage: "db drop [--yes] [--url URL] [--json]", details: "Asks first in a terminal; without a terminal it needs --yes.\n  --yes              do not ask" },

@@ -1,18 +1,18 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { CliError, exitCodeOf } from "./cli-error.js";
-import { cleanup, type Command, dbCreate, dbDrop, down, sqlText, status, up } from "./commands.js";
+import { baseline, check, cleanup, type Command, dbCreate, dbDrop, down, sqlText, status, up } from "./commands.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import { COMMANDS, commandHelp, generalHelp } from "./help.js";
 import { Output, type Streams } from "./output.js";
-import { resolveTarget } from "./target.js";
+import { renderOnlyTarget, resolveTarget } from "./target.js";
 
 export interface Io extends Streams {
   env: NodeJS.ProcessEnv;
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
-const HANDLERS: Record<string, Command> = { up, down, status, sql: sqlText, cleanup, "db create": dbCreate, "db drop": dbDrop };
+const HANDLERS: Record<string, Command> = { up, down, status, check, baseline, sql: sqlText, cleanup, "db create": dbCreate, "db drop": dbDrop };
 
 function positiveInteger(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -39,6 +39,9 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
           steps: { type: "string" },
           check: { type: "boolean" },
           down: { type: "boolean" },
+          all: { type: "boolean" },
+          out: { type: "string" },
+          dialect: { type: "string" },
           "lock-timeout": { type: "string" },
           "connect-timeout": { type: "string" },
           help: { type: "boolean", short: "h" },
@@ -71,7 +74,14 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
       throw new CliError("BAD_ARGUMENT", `Unexpected argument "${quoteArgument(positionals[expected]!)}".`, { hint: `See better-auth-migrate ${name} --help; a database URL goes after --url.` });
     }
 
-    const target = resolveTarget(values.url, io.env);
+    if ((values.out !== undefined || values.dialect !== undefined) && name !== "sql") {
+      throw new CliError("BAD_OPTION", `${values.out !== undefined ? "--out" : "--dialect"} belongs to the sql command.`, { hint: "See better-auth-migrate sql --help." });
+    }
+    const databaseGiven = values.url !== undefined || Boolean(io.env.DATABASE_URL);
+    if (values.dialect !== undefined && databaseGiven) {
+      throw new CliError("BAD_OPTION", "--dialect is for rendering without a database; the URL already names the dialect.", { hint: "Leave out either --dialect or --url/DATABASE_URL." });
+    }
+    const target = values.dialect !== undefined ? renderOnlyTarget(values.dialect) : resolveTarget(values.url, io.env);
     const announce = target.embedded
       ? `Using the embedded SQLite database ${target.display} (no --url or DATABASE_URL set).`
       : `Database: ${target.display}`;
@@ -84,7 +94,7 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
     return await handler({
       target,
       out,
-      options: { check: values.check === true, down: values.down === true, yes: values.yes === true, ...(steps ? { steps } : {}), ...(lockTimeoutMs ? { lockTimeoutMs } : {}), ...(connectTimeoutMs ? { connectTimeoutMs } : {}) },
+      options: { check: values.check === true, down: values.down === true, yes: values.yes === true, all: values.all === true, ...(values.out ? { out: values.out } : {}), ...(steps ? { steps } : {}), ...(lockTimeoutMs ? { lockTimeoutMs } : {}), ...(connectTimeoutMs ? { connectTimeoutMs } : {}) },
       confirm: interactive ? (question) => ask(question, io) : undefined,
     });
   } catch (error) {

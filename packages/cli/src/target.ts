@@ -66,3 +66,16 @@ export function resolveTarget(urlOption: string | undefined, env: NodeJS.Process
   for (const key of ["password", "sslpassword"]) if (parsed.searchParams.has(key)) parsed.searchParams.set(key, "***");
   return { dialect, adapterPackage: PACKAGES[dialect], url, display: parsed.toString(), embedded: false };
 }
+
+const DIALECT_NAMES: Record<string, Dialect> = { pg: "postgres", postgres: "postgres", postgresql: "postgres", mysql: "mysql", mariadb: "mysql", sqlite: "sqlite" };
+
+/**
+ * `sql --dialect pg|mysql|sqlite` without a database: the adapter only renders, so it gets a URL
+ * it never connects to.
+ */
+export function renderOnlyTarget(name: string): Target {
+  const dialect = DIALECT_NAMES[name.toLowerCase()];
+  if (!dialect) throw new CliError("BAD_OPTION", `Unknown dialect "${name}".`, { hint: "Use --dialect pg, mysql or sqlite." });
+  const url = { postgres: "postgres://localhost/better_auth", mysql: "mysql://localhost/better_auth", sqlite: ":memory:" }[dialect];
+  return { dialect, adapterPackage: PACKAGES[dialect], url, display: `(no database; ${dialect} SQL)`, embedded: false };
+}

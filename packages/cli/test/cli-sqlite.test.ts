@@ -30,9 +30,9 @@ describe("better-auth-migrate on SQLite", () => {
   it("--help lists every command and the exit codes, for the tool and for each command", async () => {
     const general = await runCli(["--help"], { cwd });
     expect(general.code).toBe(0);
-    for (const command of ["up", "down", "status", "sql", "cleanup", "db create", "db drop"]) expect(general.stdout).toContain(`  ${command} `);
-    expect(general.stdout).toMatch(/Exit status:\n  0  success\n  1 .*\n  2 .*\n  3 .*\n  4 .*\n  5 /);
-    for (const command of ["up", "down", "status", "sql", "cleanup", "db create", "db drop"]) {
+    for (const command of ["up", "down", "status", "check", "baseline", "sql", "cleanup", "db create", "db drop"]) expect(general.stdout).toContain(`  ${command} `);
+    expect(general.stdout).toMatch(/Exit status:\n  0  success\n  1 .*\n  2 .*\n  3 .*\n  4 .*\n  5 .*\n  6  check: the database differs from the model/);
+    for (const command of ["up", "down", "status", "check", "baseline", "sql", "cleanup", "db create", "db drop"]) {
       const help = await runCli([...command.split(" "), "--help"], { cwd });
       expect(help.code, command).toBe(0);
       expect(help.stdout, command).toContain(`Usage: better-auth-migrate ${command}`);
@@ -101,11 +101,11 @@ describe("better-auth-migrate on SQLite", () => {
   it("sql prints DDL on stdout only, without creating the database", async () => {
     const result = await runCli(["sql"], { cwd });
     expect(result.code).toBe(0);
-    expect(result.stdout.startsWith("-- 0001_core_tables (up)")).toBe(true);
+    expect(result.stdout.startsWith("-- better-auth-migrate: 0001_core_tables (up)")).toBe(true);
     expect(result.stdout).toContain('CREATE TABLE "users"');
     expect(result.stderr).toContain("Using the embedded SQLite database");
     const down = await runCli(["sql", "--down"], { cwd });
-    expect(down.stdout.startsWith("-- 0002_organization_tables (down)")).toBe(true);
+    expect(down.stdout.startsWith("-- better-auth-migrate: 0002_organization_tables (down)")).toBe(true);
     expect(tablesIn.bind(null, join(cwd, "better-auth.db"))).toThrow();
   });
 
@@ -118,6 +118,67 @@ describe("better-auth-migrate on SQLite", () => {
     // A password that is also a word of the DDL does not blank that word out.
     const common = await runCli(["sql", "--url", "postgres://postgres:a@127.0.0.1:1/postgres"], { cwd });
     expect(common.stdout).toBe(result.stdout);
+  });
+
+  it("sql | sqlite3 leaves a database that status and check find up to date", async () => {
+    const sql = await runCli(["sql", "--url", "sqlite:./piped.db"], { cwd });
+    const database = new Database(join(cwd, "piped.db"));
+    database.exec(sql.stdout);
+    database.close();
+    const status = await runCli(["status", "--check", "--url", "sqlite:./piped.db"], { cwd });
+    expect(status.code, status.stdout + status.stderr).toBe(0);
+    const check = await runCli(["check", "--url", "sqlite:./piped.db"], { cwd });
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+  });
+
+  it("sql --dialect renders without a database; --out writes the files in apply order", async () => {
+    for (const [dialect, marker] of [["pg", 'CREATE TABLE "public"."users"'], ["mysql", "CREATE TABLE `users`"], ["sqlite", 'CREATE TABLE "users"']] as const) {
+      const result = await runCli(["sql", "--dialect", dialect], { cwd });
+      expect(result.code, dialect).toBe(0);
+      expect(result.stdout, dialect).toContain(marker);
+      expect(result.stdout, dialect).toMatch(/INSERT INTO \S*better_auth_migrations\S* /);
+    }
+    const written = await runCli(["sql", "--dialect", "mysql", "--out", "exported", "--json"], { cwd });
+    expect(written.code).toBe(0);
+    expect(JSON.parse(written.stdout).files).toEqual([
+      "up/001_0001_core_tables.sql", "up/002_0002_organization_tables.sql", "down/001_0002_organization_tables.sql", "down/002_0001_core_tables.sql",
+    ]);
+    expect(readFileSync(join(cwd, "exported/up/001_0001_core_tables.sql"), "utf8")).toContain("CREATE TABLE `users`");
+    expect(existsSync(join(cwd, "better-auth.db"))).toBe(false);
+    const bad: [string[], RegExp][] = [
+      [["sql", "--dialect", "oracle"], /^error: Unknown dialect "oracle"\./],
+      [["sql", "--dialect", "pg", "--url", "./x.db"], /^error: --dialect is for rendering without a database/],
+      [["up", "--out", "x"], /^error: --out belongs to the sql command\./],
+    ];
+    for (const [args, expected] of bad) {
+      const result = await runCli(args, { cwd });
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(result.stderr, args.join(" ")).toMatch(expected);
+    }
+  });
+
+  it("check: 3 while migrations are pending, 0 when the database matches, 6 with drift, grouped by table", async () => {
+    expect((await runCli(["check"], { cwd })).code).toBe(3);
+    await runCli(["up"], { cwd });
+    const clean = await runCli(["check"], { cwd });
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toContain("The database matches the model.");
+    const database = new Database(join(cwd, "better-auth.db"));
+    database.exec("DROP TRIGGER users_set_updated_at; CREATE INDEX users_name_idx ON users (name)");
+    database.close();
+    const drifted = await runCli(["check"], { cwd });
+    expect(drifted.code).toBe(6);
+    expect(drifted.stdout).toMatch(/\n  users\n    error    column users\.updated_at: not set to the current time on update\n    warning  index users\.users_name_idx: \(name\) is not in the model; kept\n/);
+    expect(drifted.stdout).toContain("The database differs from the model: 1 error, 1 warning.");
+    const json = JSON.parse((await runCli(["check", "--json"], { cwd })).stdout);
+    expect(json).toMatchObject({ clean: false, pending: [] });
+    expect(json.findings).toHaveLength(2);
+  });
+
+  it("baseline: on a database without the tables it says so and exits 1", async () => {
+    const result = await runCli(["baseline", "--url", "sqlite:./empty.db"], { cwd });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: The database has none of the tables of the pending migrations: there is nothing to baseline\.\nhint: /);
   });
 
   it("masks a password given as a URL parameter, and accepts a Unix-socket URL", async () => {

@@ -10,16 +10,22 @@ export { invertOperations, inverseOperation, type Migration, type Operation, typ
 export { migrationChecksum } from "./migrations/checksum.js";
 export { defineExtension, resolveSchema, type Extension, type ExtensionSpec, type ResolvedSchema } from "./migrations/extensions.js";
 export type { Dialect } from "./dialect/dialect.js";
-export type { DialectRenderer } from "./dialect/renderer.js";
+export type { DialectRenderer, SchemaModel } from "./dialect/renderer.js";
+export type { SchemaIntrospector } from "./dialect/introspector.js";
+export type {
+  CheckSnapshot, ColumnSnapshot, ForeignKeySnapshot, IndexSnapshot, KeySnapshot, RoutineSnapshot, SchemaSnapshot, TableSnapshot, ViewSnapshot,
+} from "./model/snapshot.js";
+export { compareSchemas, type CompareOptions, type DriftKind, type Finding } from "./drift/compare.js";
 export type { ApplyMode, MigrationSession, PerStatementSession, TransactionalSession } from "./dialect/session.js";
 export {
   createRunner, renderMigration,
-  type DownResult, type MigratorOptions, type RunOptions, type MigrationRun, type MigrationState, type MigrationStatus, type Migrator,
+  type BaselineResult, type CheckReport, type DownResult, type MigratorOptions, type SqlFile, type RunOptions, type MigrationRun, type MigrationState, type MigrationStatus, type Migrator,
   type RunnerOptions, type SqlOptions, type UpResult,
 } from "./runner/migrator.js";
 export type { Direction } from "./runner/plan.js";
 export type { MigrationEvent } from "./runner/progress.js";
 export { ledgerTable, type LedgerEntry } from "./runner/ledger.js";
+export { AdoptionRefusedError } from "./runner/adopt.js";
 export { pollForLock } from "./runner/poll-lock.js";
 export {
   MigrateError, ChecksumMismatchError, DatabaseAccessError, type DatabaseAccessProblem, InvalidExtensionError, InvalidOptionsError, LockTimeoutError,

@@ -3,6 +3,7 @@ import {
 } from "@better-auth/migrate-core";
 import { type Kysely, sql } from "kysely";
 import { type MysqlTarget, translateMysqlError } from "./mysql-errors.js";
+import { MysqlIntrospector } from "./mysql-introspector.js";
 import { MysqlRenderer } from "./mysql-renderer.js";
 
 const LOCK_POLL_MS = 50;
@@ -125,12 +126,13 @@ export class MysqlSession implements PerStatementSession {
   }
 }
 
-/** The MySQL dialect: renderer, session, and the DELETE behind `cleanupExpiredSessions()`. */
+/** The MySQL dialect: renderer, session, introspector, and the DELETE behind `cleanupExpiredSessions()`. */
 export function mysqlDialect(target: MysqlTarget = {}, options: { borrowedConnections?: boolean } = {}): Dialect & { renderer: MysqlRenderer } {
   const renderer = new MysqlRenderer();
   return {
     renderer,
     session: new MysqlSession(renderer, target, { borrowedConnections: options.borrowedConnections ?? false }),
+    introspector: new MysqlIntrospector(),
     async cleanupExpiredSessions(db) {
       const result = await sql.raw(renderer.cleanupStatement(model.cleanupExpiredSessions)).execute(db);
       return Number(result.numAffectedRows ?? 0n);

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { coreMigrations, defineExtension, defineTable, json, now, renderMigration, value } from "@better-auth/migrate-core";
+import { coreMigrations, defineExtension, defineTable, json, now, renderMigration, resolveSchema, type SchemaSnapshot, value } from "@better-auth/migrate-core";
 import { describe, expect, it } from "vitest";
 import { quoteIdentifier, quoteLiteral } from "./mysql-quote.js";
 import { MysqlRenderer } from "./mysql-renderer.js";
@@ -145,5 +145,97 @@ describe("MySQL rendering", () => {
     // A rendering change shows up here as a diff of the golden file, to review and commit.
     const golden = readFileSync(new URL("./mysql-renderer.golden.sql", import.meta.url), "utf8");
     expect(statements().map((s) => `${s};\n`).join("\n")).toBe(golden);
+  });
+});
+
+describe("MySQL describe and reconcile", () => {
+  const model = resolveSchema();
+  const described = renderer.describe(model);
+
+  it("describes the model in the introspector's normal form", () => {
+    const users = described.tables.find((t) => t.name === "users")!;
+    expect(users.columns.map((c) => [c.name, c.type, c.nullable, c.default, c.autoUpdate])).toEqual([
+      ["id", "varchar(255)", false, null, false],
+      ["email", "varchar(255)", true, null, false],
+      ["name", "varchar(255)", true, null, false],
+      ["image", "text", true, null, false],
+      ["email_verified", "boolean", false, "0", false],
+      ["created_at", "datetime(3)", false, "current_timestamp(3)", false],
+      ["updated_at", "datetime(3)", false, "current_timestamp(3)", true],
+      ["metadata", "json", false, "'{}'", false],
+    ]);
+    expect(users.columns.find((c) => c.name === "image")!.alsoAccepted).toEqual(["mediumtext", "longtext"]);
+    expect(users.columns.find((c) => c.name === "updated_at")!.alsoAccepted).toBeUndefined();
+    expect(users.primaryKey).toEqual({ name: "PRIMARY", columns: ["id"] });
+    const invitation = described.tables.find((t) => t.name === "invitation")!;
+    expect(invitation.checks).toEqual([{ name: "invitation_status_check", expression: "status in ('pending','accepted','rejected','canceled')" }]);
+    expect(invitation.foreignKeys.map((fk) => fk.onDelete)).toEqual(["cascade", "cascade"]);
+    expect(described.views).toEqual([{
+      name: "active_sessions",
+      columns: ["id", "user_id", "token", "expires_at", "created_at", "ip_address", "user_agent", "email", "name"],
+      definition:
+        "select s.id,s.user_id,s.token,s.expires_at,s.created_at,s.ip_address,s.user_agent,u.email,u.name " +
+        "from sessions s join users u on u.id = s.user_id where s.active = 1 and s.expires_at > utc_timestamp(3)",
+    }]);
+    expect(described.routines).toEqual([]);
+  });
+
+  it("adds the index InnoDB creates for a foreign key that no index serves", () => {
+    const ext = defineExtension({
+      id: "0100_fk",
+      name: "fk",
+      tables: [defineTable({ name: "pins", comment: "", columns: {
+        id: { type: "id", primaryKey: true },
+        user_id: { type: "id", references: { table: "users" } },
+        org_id: { type: "id", references: { table: "organization" } },
+      }, unique: [["org_id", "user_id"]] })],
+    });
+    const pins = renderer.describe(resolveSchema([ext])).tables.find((t) => t.name === "pins")!;
+    // org_id leads the unique key, which serves its foreign key; user_id gets an index of its own.
+    expect(pins.indexes).toEqual([{ name: "pins_user_id_fkey", columns: ["user_id"], unique: false, method: "btree" }]);
+    expect(pins.foreignKeys.map((fk) => fk.onDelete)).toEqual(["restrict", "restrict"]);
+  });
+
+  it("reconciles by operation: indexes the live table lacks, ON UPDATE, the comment, the view", () => {
+    const live: SchemaSnapshot = {
+      ...described,
+      tables: described.tables.map((t) =>
+        t.name !== "users" && t.name !== "sessions" ? t : {
+          ...t,
+          columns: t.columns.map((c) => (c.name === "updated_at" ? { ...c, autoUpdate: false } : c)),
+          indexes: t.indexes.filter((i) => i.name !== "sessions_expires_at_idx"),
+        },
+      ),
+    };
+    const [, users, sessions, , , view] = coreMigrations[0]!.up;
+    expect(renderer.reconcile(users!, live)).toEqual([
+      "ALTER TABLE `users` MODIFY COLUMN `updated_at` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3)",
+      "ALTER TABLE `users` COMMENT = 'People who can sign in. Managed by Better Auth.'",
+    ]);
+    expect(renderer.reconcile(sessions!, live)).toEqual([
+      "CREATE INDEX `sessions_expires_at_idx` ON `sessions` (`expires_at`)",
+      "ALTER TABLE `sessions` COMMENT = 'Sign-in sessions, looked up by token on every request. Managed by Better Auth.'",
+    ]);
+    expect(renderer.reconcile(view!, live)[0]).toMatch(/^CREATE OR REPLACE SQL SECURITY INVOKER VIEW `active_sessions` AS\nSELECT `s`.`id`/);
+    expect(renderer.reconcile(coreMigrations[0]!.up[0]!, live)).toEqual([]);
+  });
+
+  it("leaves ON UPDATE alone when the column differs in what it holds: adoption stops on that instead", () => {
+    const live: SchemaSnapshot = {
+      ...described,
+      tables: described.tables.map((t) => (t.name !== "users" ? t : {
+        ...t, columns: t.columns.map((c) => (c.name === "updated_at" ? { ...c, type: "datetime", autoUpdate: false } : c)),
+      })),
+    };
+    expect(renderer.reconcile(coreMigrations[0]!.up[1]!, live)).toEqual(["ALTER TABLE `users` COMMENT = 'People who can sign in. Managed by Better Auth.'"]);
+  });
+
+  it("renders the ledger for SQL files with IF NOT EXISTS, and quotes through functions core may call unbound", () => {
+    const [ledger] = renderer.createTableIfMissing(model.tables[0]!);
+    expect(ledger).toMatch(/^CREATE TABLE IF NOT EXISTS `users` \(/);
+    const { quoteIdentifier: quoteId, quoteLiteral: quoteLit } = renderer;
+    expect(quoteId("a`b")).toBe("`a``b`");
+    expect(quoteLit("it's")).toBe("'it''s'");
+    expect(renderer.tableName("users")).toBe("`users`");
   });
 });

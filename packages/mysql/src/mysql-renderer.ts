@@ -1,7 +1,11 @@
 import {
-  type CleanupExpiredSessionsRoutine, type Column, type ColumnConstraints, type ColumnDefault, type DialectRenderer, type ForeignKey,
-  type KeyConstraint, MigrateError, type Operation, type Table, type View,
+  type CheckSnapshot, type CleanupExpiredSessionsRoutine, type Column, type ColumnConstraints, type ColumnDefault, type ColumnSnapshot, type ColumnType,
+  type DialectRenderer, type ForeignKey, type ForeignKeySnapshot, type IndexSnapshot, type KeyConstraint, MigrateError, type Operation,
+  type SchemaModel, type SchemaSnapshot, type Table, type TableSnapshot, type View, type ViewSnapshot,
 } from "@better-auth/migrate-core";
+import {
+  normalizeColumnType, normalizeDefaultExpression, normalizeReferentialAction, normalizeSqlText,
+} from "./mysql-normal-form.js";
 import { quoteIdentifier as q, quoteLiteral } from "./mysql-quote.js";
 
 /** The current instant in UTC with milliseconds, whatever the session's time zone (view, cleanup). */
@@ -18,6 +22,24 @@ const MAX_KEY_BYTES = 3072;
  * they mean on PostgreSQL and SQLite: `Token` and `token` are different values.
  */
 const TABLE_OPTIONS = "ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin";
+/** MySQL names every primary key PRIMARY, whatever the DDL said. */
+const PRIMARY_KEY_NAME = "PRIMARY";
+
+/**
+ * Live column types (in normal form) that hold a logical type's values as well as the one we render,
+ * so a hand-made database that uses them is not in drift:
+ * - long text: MEDIUMTEXT and LONGTEXT hold more than TEXT;
+ * - booleans: a bare TINYINT holds 0 and 1 (BOOLEAN is TINYINT(1));
+ * - IP addresses: VARCHAR(255) and TEXT hold any IPv6 text.
+ * Not accepted: DATETIME without fraction or TIMESTAMP for instants (milliseconds lost; 2038), or
+ * DATETIME(6), because adoption restores a missing ON UPDATE with the model's column definition,
+ * which would narrow it; LONGTEXT without a json_valid check for JSON (no longer checked).
+ */
+const ALSO_ACCEPTED: Partial<Record<ColumnType, readonly string[]>> = {
+  text: ["mediumtext", "longtext"],
+  boolean: ["tinyint"],
+  ipAddress: ["varchar(255)", "text"],
+};
 
 /**
  * Renders neutral operations to MySQL 8 / MariaDB 10.11 DDL. Each operation becomes at most one
@@ -29,7 +51,7 @@ export class MysqlRenderer implements DialectRenderer {
   render(op: Operation): string[] {
     switch (op.kind) {
       case "createTable":
-        return [this.createTable(op.table)];
+        return [this.createTable(op.table, "CREATE TABLE")];
       case "dropTable":
         return [`DROP TABLE ${q(op.table.name)}`];
       case "addColumn":
@@ -37,11 +59,11 @@ export class MysqlRenderer implements DialectRenderer {
       case "dropColumn":
         return [this.dropColumn(op.table, op.column, op.constraints)];
       case "createIndex":
-        return [`CREATE INDEX ${q(op.index.name)} ON ${q(op.table)} (${columnList(op.index.columns)})`];
+        return [createIndex(op.table, op.index)];
       case "dropIndex":
         return [`DROP INDEX ${q(op.index.name)} ON ${q(op.table)}`];
       case "createView":
-        return [this.createView(op.view)];
+        return [createView(op.view, "CREATE")];
       case "dropView":
         return [`DROP VIEW ${q(op.view.name)}`];
       case "createRoutine":
@@ -56,28 +78,101 @@ export class MysqlRenderer implements DialectRenderer {
     return `DELETE FROM ${q(routine.table)} WHERE ${q(routine.expiresAt)} <= ${SQL_UTC_NOW} OR NOT ${q(routine.active)}`;
   }
 
-  private createTable(table: Table): string {
+  /**
+   * The model as MySQL builds it, in the normal form {@link MysqlIntrospector} reports: the
+   * rendered types, defaults, check conditions and view query passed through the same
+   * normalisation as what the server reports. Foreign keys that no index of the table serves get
+   * the index InnoDB creates for them, named after the key.
+   */
+  describe(model: SchemaModel): SchemaSnapshot {
+    return { tables: model.tables.map(describeTable), views: model.views.map(describeView), routines: [] };
+  }
+
+  /**
+   * For an operation whose tables or columns exist already (a database made by hand, being adopted):
+   * the statements that bring what holds no data to the model, each safe to run again.
+   * - createTable: CREATE INDEX for each of its indexes the live table lacks (matched by columns,
+   *   as the comparison does); MODIFY COLUMN with the model's definition for an autoUpdate column
+   *   without ON UPDATE whose type, nullability and default already match (otherwise the column
+   *   differs in what it holds and adoption stops on it); the table's comment.
+   * - addColumn: the same ON UPDATE repair for the column.
+   * - createIndex: the index, if the live table lacks one on its columns.
+   * - createView: CREATE OR REPLACE of the view.
+   * - createRoutine and every drop: nothing (MySQL renders no routines; adoption only creates).
+   */
+  reconcile(op: Operation, live: SchemaSnapshot): string[] {
+    switch (op.kind) {
+      case "createTable": {
+        const table = live.tables.find((t) => t.name === op.table.name);
+        if (!table) return [];
+        return [
+          ...op.table.indexes.filter((index) => !hasIndex(table, index.columns)).map((index) => createIndex(op.table.name, index)),
+          ...op.table.columns.flatMap((column) => this.restoreOnUpdate(op.table.name, column, table)),
+          `ALTER TABLE ${q(op.table.name)} COMMENT = ${quoteLiteral(op.table.comment)}`,
+        ];
+      }
+      case "addColumn": {
+        const table = live.tables.find((t) => t.name === op.table);
+        return table ? this.restoreOnUpdate(op.table, op.column, table) : [];
+      }
+      case "createIndex": {
+        const table = live.tables.find((t) => t.name === op.table);
+        return table && !hasIndex(table, op.index.columns) ? [createIndex(op.table, op.index)] : [];
+      }
+      case "createView":
+        return [createView(op.view, "CREATE OR REPLACE")];
+      default:
+        return [];
+    }
+  }
+
+  createTableIfMissing(table: Table): string[] {
+    return [this.createTable(table, "CREATE TABLE IF NOT EXISTS")];
+  }
+
+  tableName(name: string): string {
+    return q(name);
+  }
+
+  // Properties, not methods: core passes them around unbound (`const column = renderer.quoteIdentifier`).
+  readonly quoteIdentifier = q;
+  readonly quoteLiteral = quoteLiteral;
+
+  /**
+   * `MODIFY COLUMN` with the model's whole definition, for an autoUpdate column whose ON UPDATE is
+   * missing: MySQL has no way to add ON UPDATE alone. Only when type, nullability and default
+   * already match, so that the statement changes nothing the column holds.
+   */
+  private restoreOnUpdate(table: string, column: Column, live: TableSnapshot): string[] {
+    if (!column.autoUpdate) return [];
+    const actual = live.columns.find((c) => c.name === column.name);
+    const expected = describeColumn(column);
+    if (!actual || actual.autoUpdate || actual.type !== expected.type || actual.nullable !== expected.nullable || actual.default !== expected.default) return [];
+    return [`ALTER TABLE ${q(table)} MODIFY COLUMN ${columnDefinition(column)}`];
+  }
+
+  private createTable(table: Table, create: "CREATE TABLE" | "CREATE TABLE IF NOT EXISTS"): string {
     const columnOf = (name: string) => table.columns.find((c) => c.name === name)!;
     for (const key of [table.primaryKey, ...table.uniques, ...table.indexes]) assertIndexable(table.name, key, key.columns.map(columnOf));
     const lines = [
-      ...table.columns.map((c) => this.columnDefinition(c)),
+      ...table.columns.map(columnDefinition),
       `CONSTRAINT ${q(table.primaryKey.name)} PRIMARY KEY (${columnList(table.primaryKey.columns)})`,
       ...table.uniques.map((u) => `CONSTRAINT ${q(u.name)} UNIQUE KEY (${columnList(u.columns)})`),
       ...table.indexes.map((i) => `INDEX ${q(i.name)} (${columnList(i.columns)})`),
       ...table.foreignKeys.map((fk) => `CONSTRAINT ${q(fk.name)} ${references(fk)}`),
-      ...table.checks.map((c) => `CONSTRAINT ${q(c.name)} ${allowedValues(c.column, c.values)}`),
+      ...table.checks.map((c) => `CONSTRAINT ${q(c.name)} CHECK (${allowedValues(c.column, c.values)})`),
     ];
-    return `CREATE TABLE ${q(table.name)} (\n  ${lines.join(",\n  ")}\n) ${TABLE_OPTIONS} COMMENT = ${quoteLiteral(table.comment)}`;
+    return `${create} ${q(table.name)} (\n  ${lines.join(",\n  ")}\n) ${TABLE_OPTIONS} COMMENT = ${quoteLiteral(table.comment)}`;
   }
 
   private addColumn(table: string, column: Column, constraints: ColumnConstraints): string {
-    const parts = [`ADD COLUMN ${this.columnDefinition(column)}`];
+    const parts = [`ADD COLUMN ${columnDefinition(column)}`];
     if (constraints.unique) {
       assertIndexable(table, constraints.unique, [column]);
       parts.push(`ADD CONSTRAINT ${q(constraints.unique.name)} UNIQUE KEY (${columnList(constraints.unique.columns)})`);
     }
     if (constraints.foreignKey) parts.push(`ADD CONSTRAINT ${q(constraints.foreignKey.name)} ${references(constraints.foreignKey)}`);
-    if (constraints.check) parts.push(`ADD CONSTRAINT ${q(constraints.check.name)} ${allowedValues(constraints.check.column, constraints.check.values)}`);
+    if (constraints.check) parts.push(`ADD CONSTRAINT ${q(constraints.check.name)} CHECK (${allowedValues(constraints.check.column, constraints.check.values)})`);
     return `ALTER TABLE ${q(table)}\n  ${parts.join(",\n  ")}`;
   }
 
@@ -94,29 +189,88 @@ export class MysqlRenderer implements DialectRenderer {
     return `ALTER TABLE ${q(table)}\n  ${parts.join(",\n  ")}`;
   }
 
-  private columnDefinition(column: Column): string {
-    const type = columnType(column);
-    const notNull = column.nullable ? " NULL" : " NOT NULL";
-    const defaultValue = column.default ? ` DEFAULT ${renderDefault(column.default, column)}` : "";
-    const onUpdate = column.autoUpdate ? " ON UPDATE CURRENT_TIMESTAMP(3)" : "";
-    return `${q(column.name)} ${type}${notNull}${defaultValue}${onUpdate}`;
-  }
+}
 
-  /**
-   * A view that reads with the privileges of whoever queries it (SQL SECURITY INVOKER), so it does
-   * not depend on the account that ran the migration still existing.
-   */
-  private createView(view: View): string {
-    const ref = (c: { table: string; column: string }) => `${q(c.table)}.${q(c.column)}`;
-    const where = view.where.map((c) => (c.kind === "isTrue" ? `${ref(c.column)} = TRUE` : `${ref(c.column)} > ${SQL_UTC_NOW}`));
-    return [
-      `CREATE SQL SECURITY INVOKER VIEW ${q(view.name)} AS`,
-      `SELECT ${view.select.map(ref).join(", ")}`,
-      `FROM ${q(view.from.table)} AS ${q(view.from.alias)}`,
-      `JOIN ${q(view.join.table)} AS ${q(view.join.alias)} ON ${ref(view.join.on.left)} = ${ref(view.join.on.right)}`,
-      `WHERE ${where.join(" AND ")}`,
-    ].join("\n");
-  }
+function columnDefinition(column: Column): string {
+  const type = columnType(column);
+  const notNull = column.nullable ? " NULL" : " NOT NULL";
+  const defaultValue = column.default ? ` DEFAULT ${renderDefault(column.default, column)}` : "";
+  const onUpdate = column.autoUpdate ? " ON UPDATE CURRENT_TIMESTAMP(3)" : "";
+  return `${q(column.name)} ${type}${notNull}${defaultValue}${onUpdate}`;
+}
+
+function createIndex(table: string, index: KeyConstraint): string {
+  return `CREATE INDEX ${q(index.name)} ON ${q(table)} (${columnList(index.columns)})`;
+}
+
+/**
+ * A view that reads with the privileges of whoever queries it (SQL SECURITY INVOKER), so it does
+ * not depend on the account that ran the migration still existing. Adoption replaces a hand-made
+ * view of the same name (CREATE OR REPLACE), which is safe to run again.
+ */
+function createView(view: View, create: "CREATE" | "CREATE OR REPLACE"): string {
+  return `${create} SQL SECURITY INVOKER VIEW ${q(view.name)} AS\n${viewQuery(view)}`;
+}
+
+function viewQuery(view: View): string {
+  const ref = (c: { table: string; column: string }) => `${q(c.table)}.${q(c.column)}`;
+  const where = view.where.map((c) => (c.kind === "isTrue" ? `${ref(c.column)} = TRUE` : `${ref(c.column)} > ${SQL_UTC_NOW}`));
+  return [
+    `SELECT ${view.select.map(ref).join(", ")}`,
+    `FROM ${q(view.from.table)} AS ${q(view.from.alias)}`,
+    `JOIN ${q(view.join.table)} AS ${q(view.join.alias)} ON ${ref(view.join.on.left)} = ${ref(view.join.on.right)}`,
+    `WHERE ${where.join(" AND ")}`,
+  ].join("\n");
+}
+
+// --- describe: the model in the introspector's normal form -------------------------------------
+
+function describeTable(table: Table): TableSnapshot {
+  const indexes: IndexSnapshot[] = table.indexes.map((index) => ({ name: index.name, columns: index.columns, unique: false, method: "btree" }));
+  const keys = [table.primaryKey, ...table.uniques, ...indexes];
+  return {
+    name: table.name,
+    columns: table.columns.map(describeColumn),
+    primaryKey: { name: PRIMARY_KEY_NAME, columns: table.primaryKey.columns },
+    uniques: table.uniques.map((key) => ({ name: key.name, columns: key.columns })),
+    foreignKeys: table.foreignKeys.map(describeForeignKey),
+    checks: table.checks.map((check): CheckSnapshot => ({ name: check.name, expression: normalizeSqlText(allowedValues(check.column, check.values)) })),
+    indexes: [...indexes, ...table.foreignKeys.filter((fk) => !keys.some((key) => startsWith(key.columns, fk.columns))).map(foreignKeyIndex)],
+  };
+}
+
+function describeColumn(column: Column): ColumnSnapshot {
+  const alsoAccepted = ALSO_ACCEPTED[column.type];
+  return {
+    name: column.name,
+    type: normalizeColumnType(columnType(column)),
+    ...(alsoAccepted ? { alsoAccepted } : {}),
+    nullable: column.nullable,
+    default: column.default ? normalizeDefaultExpression(renderDefault(column.default, column)) : null,
+    autoUpdate: column.autoUpdate === true,
+  };
+}
+
+function describeForeignKey(fk: ForeignKey): ForeignKeySnapshot {
+  return { name: fk.name, columns: fk.columns, references: { table: fk.references.table, columns: fk.references.columns }, onDelete: normalizeReferentialAction(fk.onDelete) };
+}
+
+/** InnoDB needs an index whose leading columns are a foreign key's; without one it creates one, named after the key. */
+function foreignKeyIndex(fk: ForeignKey): IndexSnapshot {
+  return { name: fk.name, columns: fk.columns, unique: false, method: "btree" };
+}
+
+function startsWith(columns: readonly string[], prefix: readonly string[]): boolean {
+  return prefix.length <= columns.length && prefix.every((c, i) => columns[i] === c);
+}
+
+function describeView(view: View): ViewSnapshot {
+  return { name: view.name, columns: view.select.map((c) => c.column), definition: normalizeSqlText(viewQuery(view)) };
+}
+
+/** Whether the live table has a plain index on exactly these columns (how the comparison matches indexes). */
+function hasIndex(table: TableSnapshot, columns: readonly string[]): boolean {
+  return table.indexes.some((index) => !index.unique && index.method === "btree" && index.columns.join(",") === columns.join(","));
 }
 
 function columnType(column: Column): string {
@@ -185,9 +339,9 @@ function references(fk: ForeignKey): string {
   return `FOREIGN KEY (${columnList(fk.columns)}) REFERENCES ${q(fk.references.table)} (${columnList(fk.references.columns)}) ON DELETE ${fk.onDelete.toUpperCase()}`;
 }
 
-/** A check that the column holds one of `values` (enforced by MariaDB and MySQL 8.0.16+). */
+/** The condition of a check that the column holds one of `values` (enforced by MariaDB and MySQL 8.0.16+). */
 function allowedValues(column: string, values: readonly string[]): string {
-  return `CHECK (${q(column)} IN (${values.map(quoteLiteral).join(", ")}))`;
+  return `${q(column)} IN (${values.map(quoteLiteral).join(", ")})`;
 }
 
 function columnList(columns: readonly string[]): string {

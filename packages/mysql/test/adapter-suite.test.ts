@@ -1,8 +1,9 @@
-import { type AdapterHarness, behaviourSuite, runnerSuite } from "@better-auth/adapter-suite";
+import { type AdapterHarness, adoptionSuite, behaviourSuite, runnerSuite } from "@better-auth/adapter-suite";
 import { closeMysqlAdminPools, createMysqlTestDatabase } from "@better-auth/test-databases";
 import { afterAll, describe, inject } from "vitest";
 import { createMigrator } from "../src/index.js";
-import { applicationKysely, catalogSnapshot, openConnection } from "./helpers.js";
+import { mysqlHandMade } from "./hand-made.js";
+import { applicationKysely, applySqlFileWithClient, catalogSnapshot, executeAsOwner, openConnection } from "./helpers.js";
 
 afterAll(closeMysqlAdminPools);
 
@@ -11,6 +12,7 @@ const server = inject("mariadbServer");
 const mariadbHarness: AdapterHarness = {
   name: `MariaDB ${server.version}`,
   traits: { explicitUpdatedAtWins: true, timestampsAs: "date" },
+  fixtures: mysqlHandMade,
   async createDatabase() {
     const database = await createMysqlTestDatabase(server.adminUrl);
     const kysely = applicationKysely(database.url);
@@ -23,6 +25,8 @@ const mariadbHarness: AdapterHarness = {
         return () => connection.promise().end();
       },
       catalog: () => catalogSnapshot(database),
+      execute: (statements) => executeAsOwner(database.url, statements),
+      applySqlFile: (path) => applySqlFileWithClient(database.url, path),
       async drop() {
         await kysely.destroy();
         await database.drop();
@@ -34,4 +38,5 @@ const mariadbHarness: AdapterHarness = {
 describe(`MariaDB ${server.version}`, () => {
   runnerSuite(mariadbHarness);
   behaviourSuite(mariadbHarness);
+  adoptionSuite(mariadbHarness);
 });

@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import { openSync, closeSync } from "node:fs";
 import { createMysqlTestDatabase, type MysqlTestDatabase } from "@better-auth/test-databases";
 import { Kysely, MysqlDialect } from "kysely";
 import mysql from "mysql2";
@@ -58,4 +60,36 @@ export async function catalogSnapshot(db: MysqlTestDatabase): Promise<Record<str
       (v) => ({ ...v, view_definition: v.view_definition.replaceAll(`\`${db.name}\`.`, "") }),
     ),
   };
+}
+
+/**
+ * Runs each statement, in order, on one connection as the owner login, with the server's own
+ * session settings (time zone, sql_mode), as the `mysql` client would run a hand-made script.
+ */
+export async function executeAsOwner(url: string, statements: readonly string[]): Promise<void> {
+  const connection = mysql.createConnection(connectionOptions(url)).promise();
+  try {
+    for (const statement of statements) await connection.query(statement);
+  } finally {
+    await connection.end();
+  }
+}
+
+/** `mariadb DB < FILE` as the owner login, over TCP; rejects with the client's output when it fails. */
+export function applySqlFileWithClient(url: string, path: string): Promise<void> {
+  const options = connectionOptions(url);
+  const args = ["--protocol=TCP", `--host=${options.host}`, `--port=${options.port}`, `--user=${options.user}`, String(options.database)];
+  const input = openSync(path, "r");
+  return new Promise((resolve, reject) => {
+    // The password through the environment, not the command line, where `ps` would show it.
+    const child = spawn("mariadb", args, { stdio: [input, "ignore", "pipe"], env: { ...process.env, MYSQL_PWD: options.password ?? "" } });
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      closeSync(input);
+      if (code === 0) resolve();
+      else reject(new Error(`mariadb < ${path} exited with ${code}: ${stderr.trim()}`));
+    });
+  });
 }

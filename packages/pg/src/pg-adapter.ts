@@ -2,6 +2,7 @@ import { type DatabaseAccessError, type Dialect, InvalidOptionsError, pollForLoc
 import { type Kysely, sql } from "kysely";
 import { type PostgresTarget, translatePostgresError } from "./pg-errors.js";
 import { quoteIdentifier } from "./pg-quote.js";
+import { PostgresIntrospector } from "./pg-introspector.js";
 import { FUNCTION_BODY_TAG, type PostgresRenderOptions, PostgresRenderer } from "./pg-renderer.js";
 
 /**
@@ -99,13 +100,14 @@ export class PostgresSession implements TransactionalSession {
   }
 }
 
-/** The PostgreSQL dialect: renderer, session, and `cleanup_expired_sessions()` as the cleanup. */
+/** The PostgreSQL dialect: renderer, session, introspector, and `cleanup_expired_sessions()` as the cleanup. */
 export function postgresDialect(options: PostgresRenderOptions, target: PostgresTarget = {}): Dialect & { renderer: PostgresRenderer } {
   validateSchemaName(options.schema);
   const renderer = new PostgresRenderer(options);
   return {
     renderer,
     session: new PostgresSession(renderer, options.schema, target),
+    introspector: new PostgresIntrospector(options.schema),
     async cleanupExpiredSessions(db) {
       const fn = sql.raw(`${renderer.qualified(model.cleanupExpiredSessions.name)}()`);
       const { rows } = await sql<{ deleted: number }>`SELECT ${fn} AS deleted`.execute(db);

@@ -1,4 +1,6 @@
-import { coreMigrations, defineExtension, defineTable, renderMigration, value } from "@better-auth/migrate-core";
+import {
+  coreMigrations, defineExtension, defineTable, ledgerTable, type Operation, renderMigration, resolveSchema, schema, type SchemaSnapshot, value,
+} from "@better-auth/migrate-core";
 import { describe, expect, it } from "vitest";
 import { postgresDialect } from "./pg-adapter.js";
 import { PostgresRenderer } from "./pg-renderer.js";
@@ -83,5 +85,70 @@ describe("PostgreSQL rendering", () => {
     expect(() => postgresDialect({ schema: "", ids: "string" })).toThrow(/1 to 63 bytes/);
     expect(() => postgresDialect({ schema: "x".repeat(64), ids: "string" })).toThrow(/1 to 63 bytes/);
     expect(() => postgresDialect({ schema: "a$function$b", ids: "string" })).toThrow(/cannot take/);
+  });
+});
+
+describe("PostgreSQL reconcile (adopting a hand-made database)", () => {
+  const renderer = new PostgresRenderer({ schema: "public", ids: "string" });
+  const described = renderer.describe(resolveSchema());
+  const live = (changes: Partial<SchemaSnapshot>): SchemaSnapshot => ({ ...described, ...changes });
+  const nameOf = (o: Operation) => (o.kind === "createTable" ? o.table.name : o.kind === "createView" ? o.view.name : o.kind === "createRoutine" ? o.routine.name : "");
+  /** The first migration's operation that creates `name`. */
+  const op = (name: string) => coreMigrations[0]!.up.find((o) => nameOf(o) === name)!;
+
+  it("names tables as the renderer does, and creates the ledger only if missing", () => {
+    expect(renderer.tableName("users")).toBe(`"public"."users"`);
+    expect(renderer.createTableIfMissing(ledgerTable)[0]).toMatch(/^CREATE TABLE IF NOT EXISTS "public"."better_auth_migrations" \(/);
+    const auth = new PostgresRenderer({ schema: "auth", ids: "string" }).createTableIfMissing(ledgerTable);
+    expect(auth[0]).toBe(`CREATE SCHEMA IF NOT EXISTS "auth"`);
+    expect(auth.at(-1)).toMatch(/^COMMENT ON TABLE "auth"."better_auth_migrations"/);
+  });
+
+  it("on a table already in the model's shape: only the comment and our trigger, re-made", () => {
+    expect(renderer.reconcile(op("users"), described)).toEqual([
+      `COMMENT ON TABLE "public"."users" IS 'People who can sign in. Managed by Better Auth.'`,
+      `DROP TRIGGER IF EXISTS "users_set_updated_at" ON "public"."users"`,
+      `CREATE TRIGGER "users_set_updated_at" BEFORE UPDATE ON "public"."users" FOR EACH ROW EXECUTE FUNCTION "public"."better_auth_set_updated_at"('updated_at')`,
+    ]);
+  });
+
+  it("creates the model's indexes that no live index of the same columns serves", () => {
+    const sessions = described.tables.find((t) => t.name === "sessions")!;
+    const theirs = { ...sessions, indexes: [{ name: "idx_sessions_user", columns: ["user_id"], unique: false, method: "btree" }] };
+    expect(renderer.reconcile(op("sessions"), live({ tables: [theirs] })).filter((s) => s.includes("INDEX"))).toEqual([
+      `CREATE INDEX IF NOT EXISTS "sessions_expires_at_idx" ON "public"."sessions" ("expires_at")`,
+    ]);
+    const index = { kind: "createIndex", table: "sessions", index: { name: "sessions_user_id_idx", columns: ["user_id"] } } as const;
+    expect(renderer.reconcile(index, live({ tables: [theirs] }))).toEqual([]);
+    expect(renderer.reconcile(index, live({ tables: [] }))).toEqual([`CREATE INDEX IF NOT EXISTS "sessions_user_id_idx" ON "public"."sessions" ("user_id")`]);
+  });
+
+  it("replaces the view only when it differs, and re-applies its comment", () => {
+    const view = op("active_sessions");
+    expect(renderer.reconcile(view, described)).toEqual([`COMMENT ON VIEW "public"."active_sessions" IS ${quoteLiteral(schema.activeSessions.comment)}`]);
+    const edited = live({ views: [{ ...described.views[0]!, definition: "select 1" }] });
+    expect(renderer.reconcile(view, edited).slice(0, 2)).toEqual([`DROP VIEW IF EXISTS "public"."active_sessions"`, expect.stringMatching(/^CREATE VIEW "public"."active_sessions" AS\n/)]);
+  });
+
+  it("replaces functions in place, dropping one first only when its result type differs", () => {
+    const cleanup = op("cleanup_expired_sessions");
+    const same = renderer.reconcile(cleanup, described);
+    expect(same.map((s) => s.split("(")[0])).toEqual([`CREATE OR REPLACE FUNCTION "public"."cleanup_expired_sessions"`, `COMMENT ON FUNCTION "public"."cleanup_expired_sessions"`]);
+    const handMade = live({ routines: [{ name: "cleanup_expired_sessions", definition: "returns void language plpgsql as BEGIN END", pinnedSearchPath: false }] });
+    expect(renderer.reconcile(cleanup, handMade)[0]).toBe(`DROP FUNCTION IF EXISTS "public"."cleanup_expired_sessions"()`);
+  });
+
+  it("re-makes the trigger of an added autoUpdate column, and nothing for the rest", () => {
+    const extension = defineExtension({
+      id: "0100_seen",
+      name: "seen",
+      columns: { users: { seen_at: { type: "timestamp", nullable: true, autoUpdate: true }, note: { type: "text", nullable: true } } },
+    });
+    const [seen, note] = extension.migration.up;
+    expect(renderer.reconcile(seen!, described)).toEqual([
+      `DROP TRIGGER IF EXISTS "users_set_seen_at" ON "public"."users"`,
+      `CREATE TRIGGER "users_set_seen_at" BEFORE UPDATE ON "public"."users" FOR EACH ROW EXECUTE FUNCTION "public"."better_auth_set_updated_at"('seen_at')`,
+    ]);
+    expect(renderer.reconcile(note!, described)).toEqual([]);
   });
 });

@@ -1,4 +1,10 @@
-import { autoUpdateTriggerName, schema as model, type Column, type ColumnConstraints, type ColumnDefault, type ForeignKey, type Operation, type Routine, type Table, type View } from "@better-auth/migrate-core";
+import {
+  autoUpdateTriggerName, schema as model, type Column, type ColumnConstraints, type DialectRenderer, type ForeignKey, type Index, type IndexSnapshot, type Operation,
+  type Routine, type SchemaModel, type SchemaSnapshot, type Table, type View,
+} from "@better-auth/migrate-core";
+import { describeIndex, describeModel, describeRoutine, describeView } from "./pg-describe.js";
+import { allowedValuesCondition, columnDefault, columnType, routineSource, viewQuery } from "./pg-fragments.js";
+import { routineReturnType } from "./pg-normal-form.js";
 import { quoteIdentifier as q, quoteLiteral } from "./pg-quote.js";
 
 export interface PostgresRenderOptions {
@@ -11,8 +17,16 @@ export interface PostgresRenderOptions {
 /** Dollar-quote tag for function bodies; schema names containing it are refused by the adapter. */
 export const FUNCTION_BODY_TAG = "$function$";
 
+/** Whether a statement may meet the object it creates already in place (SQL files, adoption). */
+interface Creation {
+  readonly ifNotExists: boolean;
+}
+
+const CREATE: Creation = { ifNotExists: false };
+const CREATE_IF_MISSING: Creation = { ifNotExists: true };
+
 /** Renders neutral operations to PostgreSQL DDL. Deterministic: the same input gives the same text. */
-export class PostgresRenderer {
+export class PostgresRenderer implements DialectRenderer {
   constructor(private readonly options: PostgresRenderOptions) {}
 
   /** A schema-qualified, quoted name. */
@@ -20,10 +34,22 @@ export class PostgresRenderer {
     return `${q(this.options.schema)}.${q(name)}`;
   }
 
+  tableName(name: string): string {
+    return this.qualified(name);
+  }
+
+  quoteIdentifier(name: string): string {
+    return q(name);
+  }
+
+  quoteLiteral(value: string): string {
+    return quoteLiteral(value);
+  }
+
   render(op: Operation): string[] {
     switch (op.kind) {
       case "createTable":
-        return this.createTable(op.table);
+        return this.createTable(op.table, CREATE);
       case "dropTable":
         return [`DROP TABLE ${this.qualified(op.table.name)}`];
       case "addColumn":
@@ -34,34 +60,85 @@ export class PostgresRenderer {
           `ALTER TABLE ${this.qualified(op.table)} DROP COLUMN ${q(op.column.name)}`,
         ];
       case "createIndex":
-        return [this.createIndex(op.table, op.index.name, op.index.columns)];
+        return [this.createIndex(op.table, op.index, CREATE)];
       case "dropIndex":
         return [`DROP INDEX ${this.qualified(op.index.name)}`];
       case "createView":
-        return this.createView(op.view);
+        return [this.createView(op.view), this.viewComment(op.view)];
       case "dropView":
         return [`DROP VIEW ${this.qualified(op.view.name)}`];
       case "createRoutine":
-        return this.createRoutine(op.routine);
+        return [this.createRoutine("CREATE FUNCTION", op.routine), this.routineComment(op.routine)];
       case "dropRoutine":
         return [`DROP FUNCTION ${this.qualified(op.routine.name)}()`];
     }
   }
 
-  private createTable(table: Table): string[] {
+  describe(schemaModel: SchemaModel): SchemaSnapshot {
+    return describeModel(schemaModel, this.options.ids, (name) => this.qualified(name));
+  }
+
+  /**
+   * Brings what holds no data to the managed definition when the operation's tables and columns
+   * exist already (adoption). Every statement is safe to run again: indexes are created only
+   * where no index of the same columns exists (`IF NOT EXISTS`), triggers are dropped (`IF EXISTS`)
+   * and re-created, the view is replaced only when it differs, functions are `CREATE OR REPLACE`d.
+   * Their own objects under other names (a trigger, an index, a function) are kept.
+   */
+  reconcile(op: Operation, live: SchemaSnapshot): string[] {
+    switch (op.kind) {
+      case "createTable":
+        return [
+          ...this.missingIndexes(op.table.name, op.table.indexes, live),
+          this.tableComment(op.table),
+          ...op.table.columns.filter((c) => c.autoUpdate).flatMap((c) => this.replaceAutoUpdateTrigger(op.table.name, c.name)),
+        ];
+      case "addColumn":
+        return op.column.autoUpdate ? this.replaceAutoUpdateTrigger(op.table, op.column.name) : [];
+      case "createIndex":
+        return this.missingIndexes(op.table, [op.index], live);
+      case "createView":
+        return [...this.replaceViewIfDifferent(op.view, live), this.viewComment(op.view)];
+      case "createRoutine":
+        return [...this.dropRoutineOfAnotherType(op.routine, live), this.createRoutine("CREATE OR REPLACE FUNCTION", op.routine), this.routineComment(op.routine)];
+      case "dropTable":
+      case "dropColumn":
+      case "dropIndex":
+      case "dropView":
+      case "dropRoutine":
+        // Adoption only ever meets what migrations build; taking things away is for `down`.
+        return [];
+    }
+  }
+
+  createTableIfMissing(table: Table): string[] {
+    // CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege on the database even when the schema
+    // exists, so `public`, which every database has, is left alone.
+    const schema = this.options.schema === "public" ? [] : [`CREATE SCHEMA IF NOT EXISTS ${q(this.options.schema)}`];
+    return [...schema, ...this.createTable(table, CREATE_IF_MISSING)];
+  }
+
+  private createTable(table: Table, creation: Creation): string[] {
     const lines = [
       ...table.columns.map((c) => this.columnDefinition(c, table.primaryKey.columns.length === 1 && table.primaryKey.columns[0] === c.name)),
       `CONSTRAINT ${q(table.primaryKey.name)} PRIMARY KEY (${columnList(table.primaryKey.columns)})`,
       ...table.uniques.map((u) => `CONSTRAINT ${q(u.name)} UNIQUE (${columnList(u.columns)})`),
       ...table.foreignKeys.map((fk) => this.foreignKey(fk)),
-      ...table.checks.map((c) => `CONSTRAINT ${q(c.name)} CHECK (${q(c.column)} IN (${c.values.map(quoteLiteral).join(", ")}))`),
+      ...table.checks.map((c) => `CONSTRAINT ${q(c.name)} CHECK (${allowedValuesCondition(c.column, c.values)})`),
     ];
+    const autoUpdate = table.columns.filter((c) => c.autoUpdate);
     return [
-      `CREATE TABLE ${this.qualified(table.name)} (\n  ${lines.join(",\n  ")}\n)`,
-      ...table.indexes.map((i) => this.createIndex(table.name, i.name, i.columns)),
-      `COMMENT ON TABLE ${this.qualified(table.name)} IS ${quoteLiteral(table.comment)}`,
-      ...table.columns.filter((c) => c.autoUpdate).map((c) => this.autoUpdateTrigger(table.name, c.name)),
+      `CREATE TABLE ${creation.ifNotExists ? "IF NOT EXISTS " : ""}${this.qualified(table.name)} (\n  ${lines.join(",\n  ")}\n)`,
+      ...table.indexes.map((i) => this.createIndex(table.name, i, creation)),
+      this.tableComment(table),
+      ...(creation.ifNotExists
+        ? autoUpdate.flatMap((c) => this.replaceAutoUpdateTrigger(table.name, c.name))
+        : autoUpdate.map((c) => this.autoUpdateTrigger(table.name, c.name))),
     ];
+  }
+
+  private tableComment(table: Table): string {
+    return `COMMENT ON TABLE ${this.qualified(table.name)} IS ${quoteLiteral(table.comment)}`;
   }
 
   private addColumn(table: string, column: Column, constraints: ColumnConstraints): string[] {
@@ -70,7 +147,7 @@ export class PostgresRenderer {
     if (constraints.foreignKey) parts.push(`ADD ${this.foreignKey(constraints.foreignKey)}`);
     if (constraints.check) {
       const c = constraints.check;
-      parts.push(`ADD CONSTRAINT ${q(c.name)} CHECK (${q(c.column)} IN (${c.values.map(quoteLiteral).join(", ")}))`);
+      parts.push(`ADD CONSTRAINT ${q(c.name)} CHECK (${allowedValuesCondition(c.column, c.values)})`);
     }
     return [
       `ALTER TABLE ${this.qualified(table)}\n  ${parts.join(",\n  ")}`,
@@ -79,33 +156,9 @@ export class PostgresRenderer {
   }
 
   private columnDefinition(column: Column, isSinglePrimaryKey: boolean): string {
-    const type = this.columnType(column);
     const notNull = column.nullable ? "" : " NOT NULL";
-    const generatedId = isSinglePrimaryKey && column.type === "id" && this.options.ids === "uuid" ? " DEFAULT gen_random_uuid()" : "";
-    const defaultValue = column.default ? ` DEFAULT ${renderDefault(column.default)}` : generatedId;
-    return `${q(column.name)} ${type}${notNull}${defaultValue}`;
-  }
-
-  private columnType(column: Column): string {
-    switch (column.type) {
-      case "id":
-        return this.options.ids === "uuid" ? "uuid" : "text";
-      case "string":
-      case "text":
-        // PostgreSQL stores text and varchar alike; a length limit would only add a failure mode.
-        return "text";
-      case "boolean":
-        return "boolean";
-      case "timestamp":
-        // Microsecond precision, 4713 BC to 294276 AD: milliseconds survive, no 2038 limit.
-        return "timestamptz";
-      case "json":
-        return "jsonb";
-      case "ipAddress":
-        return "inet";
-      case "integer":
-        return "integer";
-    }
+    const defaultValue = columnDefault(column, isSinglePrimaryKey, this.options.ids);
+    return `${q(column.name)} ${columnType(column, this.options.ids)}${notNull}${defaultValue === undefined ? "" : ` DEFAULT ${defaultValue}`}`;
   }
 
   private foreignKey(fk: ForeignKey): string {
@@ -115,8 +168,23 @@ export class PostgresRenderer {
     );
   }
 
-  private createIndex(table: string, name: string, columns: readonly string[]): string {
-    return `CREATE INDEX ${q(name)} ON ${this.qualified(table)} (${columnList(columns)})`;
+  private createIndex(table: string, index: Index, creation: Creation): string {
+    return `CREATE INDEX ${creation.ifNotExists ? "IF NOT EXISTS " : ""}${q(index.name)} ON ${this.qualified(table)} (${columnList(index.columns)})`;
+  }
+
+  /**
+   * The model's indexes that no live index serves (matched as the comparison matches them: same
+   * columns, plain btree). An index of theirs that has our index's name but other columns is
+   * dropped first, or `IF NOT EXISTS` would keep it; their indexes under other names stay.
+   */
+  private missingIndexes(table: string, indexes: readonly Index[], live: SchemaSnapshot): string[] {
+    const liveIndexes = live.tables.find((t) => t.name === table)?.indexes ?? [];
+    return indexes.flatMap((index) => {
+      const wanted = describeIndex(index);
+      if (liveIndexes.some((l) => sameIndex(l, wanted))) return [];
+      const nameTaken = liveIndexes.some((l) => l.name === index.name);
+      return [...(nameTaken ? [`DROP INDEX IF EXISTS ${this.qualified(index.name)}`] : []), this.createIndex(table, index, CREATE_IF_MISSING)];
+    });
   }
 
   private autoUpdateTrigger(table: string, column: string): string {
@@ -126,62 +194,67 @@ export class PostgresRenderer {
     );
   }
 
-  private createView(view: View): string[] {
-    const ref = (c: { table: string; column: string }) => `${q(c.table)}.${q(c.column)}`;
-    const where = view.where.map((c) => (c.kind === "isTrue" ? ref(c.column) : `${ref(c.column)} > now()`));
-    const body = [
-      `SELECT ${view.select.map(ref).join(", ")}`,
-      `FROM ${this.qualified(view.from.table)} AS ${q(view.from.alias)}`,
-      `JOIN ${this.qualified(view.join.table)} AS ${q(view.join.alias)} ON ${ref(view.join.on.left)} = ${ref(view.join.on.right)}`,
-      `WHERE ${where.join(" AND ")}`,
-    ];
-    return [
-      `CREATE VIEW ${this.qualified(view.name)} AS\n${body.join("\n")}`,
-      `COMMENT ON VIEW ${this.qualified(view.name)} IS ${quoteLiteral(view.comment)}`,
-    ];
+  /** Our trigger, made anew: a hand-made one under our name (`users_set_updated_at` is a natural choice) is replaced. */
+  private replaceAutoUpdateTrigger(table: string, column: string): string[] {
+    return [`DROP TRIGGER IF EXISTS ${q(autoUpdateTriggerName(table, column))} ON ${this.qualified(table)}`, this.autoUpdateTrigger(table, column)];
   }
 
-  private createRoutine(routine: Routine): string[] {
+  private createView(view: View): string {
+    return `CREATE VIEW ${this.qualified(view.name)} AS\n${viewQuery(view, (name) => this.qualified(name))}`;
+  }
+
+  private viewComment(view: View): string {
+    return `COMMENT ON VIEW ${this.qualified(view.name)} IS ${quoteLiteral(view.comment)}`;
+  }
+
+  /**
+   * A view that differs is dropped and created rather than `CREATE OR REPLACE`d, which cannot
+   * remove, rename or reorder columns (hand-made views often select others). One that is already
+   * ours is left alone, with its grants. A view of theirs built on ours makes the DROP fail, and
+   * adoption with it, rather than be dropped too.
+   */
+  private replaceViewIfDifferent(view: View, live: SchemaSnapshot): string[] {
+    const wanted = describeView(view);
+    const actual = live.views.find((v) => v.name === view.name);
+    if (actual && actual.definition === wanted.definition && actual.columns.join(",") === wanted.columns.join(",")) return [];
+    return [`DROP VIEW IF EXISTS ${this.qualified(view.name)}`, this.createView(view)];
+  }
+
+  private createRoutine(create: "CREATE FUNCTION" | "CREATE OR REPLACE FUNCTION", routine: Routine): string {
     // Every function pins its search_path and names every table with its schema, so objects that
     // another role creates in another schema (or in pg_temp) cannot stand in for ours.
-    const header = (returns: string, language: string) =>
-      `CREATE FUNCTION ${this.qualified(routine.name)}() RETURNS ${returns}\n` +
-      `LANGUAGE ${language}\nSET search_path = pg_catalog, pg_temp\nAS ${FUNCTION_BODY_TAG}\n`;
-    const comment = `COMMENT ON FUNCTION ${this.qualified(routine.name)}() IS ${quoteLiteral(routine.comment)}`;
-    switch (routine.kind) {
-      case "touchUpdatedAt":
-        // The column to set is the trigger's argument, so one function serves every table and
-        // any column an extension marks autoUpdate.
-        return [
-          header("trigger", "plpgsql") +
-            `BEGIN\n  NEW := jsonb_populate_record(NEW, jsonb_build_object(TG_ARGV[0], now()));\n  RETURN NEW;\nEND\n${FUNCTION_BODY_TAG}`,
-          comment,
-        ];
-      case "cleanupExpiredSessions":
-        return [
-          header("integer", "sql") +
-            `WITH deleted AS (\n  DELETE FROM ${this.qualified(routine.table)}\n  WHERE ${q(routine.expiresAt)} <= now() OR NOT ${q(routine.active)}\n  RETURNING 1\n)\n` +
-            `SELECT count(*)::integer FROM deleted\n${FUNCTION_BODY_TAG}`,
-          comment,
-        ];
-    }
+    const source = routineSource(routine, (name) => this.qualified(name));
+    return (
+      `${create} ${this.qualified(routine.name)}() RETURNS ${source.returns}\n` +
+      `LANGUAGE ${source.language}\nSET search_path = pg_catalog, pg_temp\nAS ${FUNCTION_BODY_TAG}\n${source.body}\n${FUNCTION_BODY_TAG}`
+    );
+  }
+
+  private routineComment(routine: Routine): string {
+    return `COMMENT ON FUNCTION ${this.qualified(routine.name)}() IS ${quoteLiteral(routine.comment)}`;
+  }
+
+  /**
+   * CREATE OR REPLACE cannot change a function's result type: a hand-made cleanup_expired_sessions()
+   * that returns void is dropped first. Only then, so that one of the same type keeps its grants
+   * (and its OID, for anything that refers to it). Nothing of ours depends on the function; a
+   * dependent object of theirs makes the DROP fail rather than go too.
+   */
+  private dropRoutineOfAnotherType(routine: Routine, live: SchemaSnapshot): string[] {
+    const actual = live.routines.find((r) => r.name === routine.name);
+    if (!actual) return [];
+    const wanted = describeRoutine(routine, (name) => this.qualified(name));
+    return routineReturnType(actual.definition) === routineReturnType(wanted.definition) ? [] : [`DROP FUNCTION IF EXISTS ${this.qualified(routine.name)}()`];
   }
 }
 
 /** The trigger function the model's `touchUpdatedAt` routine creates. */
 const TOUCH_FUNCTION = model.touchUpdatedAt.name;
 
-function columnList(columns: readonly string[]): string {
-  return columns.map(q).join(", ");
+function sameIndex(a: IndexSnapshot, b: IndexSnapshot): boolean {
+  return a.columns.join(",") === b.columns.join(",") && a.unique === b.unique && a.method === b.method;
 }
 
-function renderDefault(value: ColumnDefault): string {
-  switch (value.kind) {
-    case "now":
-      return "now()";
-    case "json":
-      return `${quoteLiteral(JSON.stringify(value.value))}::jsonb`;
-    case "value":
-      return typeof value.value === "string" ? quoteLiteral(value.value) : String(value.value);
-  }
+function columnList(columns: readonly string[]): string {
+  return columns.map(q).join(", ");
 }

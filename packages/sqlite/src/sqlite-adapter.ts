@@ -1,6 +1,7 @@
 import { DatabaseAccessError, type Dialect, LockTimeoutError, ledgerTable, pollForLock, schema as model, type TransactionalSession } from "@better-auth/migrate-core";
 import { existsSync } from "node:fs";
 import { type Kysely, sql } from "kysely";
+import { SqliteIntrospector } from "./sqlite-introspector.js";
 import { SqliteRenderer } from "./sqlite-renderer.js";
 
 const LOCK_POLL_MS = 25;
@@ -135,13 +136,15 @@ export class SqliteSession implements TransactionalSession {
   }
 }
 
-/** The SQLite dialect: renderer, session, and the DELETE behind `cleanupExpiredSessions()`. */
+/** The SQLite dialect: renderer, session, introspector, and the DELETE behind `cleanupExpiredSessions()`. */
 export function sqliteDialect(filename: string, options: { onDisk?: boolean } = {}): Dialect & { session: SqliteSession } {
   const renderer = new SqliteRenderer();
   const session = new SqliteSession(renderer, filename, options);
   return {
     renderer,
     session,
+    // `check` on a path with no file reads an empty database rather than creating the file.
+    introspector: new SqliteIntrospector({ fileMissing: () => session.fileMissing() }),
     async cleanupExpiredSessions(db) {
       if (session.fileMissing()) {
         throw new DatabaseAccessError("DATABASE_NOT_FOUND", `There is no SQLite database at ${filename}.`, {

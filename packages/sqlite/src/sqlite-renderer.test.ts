@@ -1,4 +1,4 @@
-import { coreMigrations, defineExtension, defineTable, now, renderMigration, value } from "@better-auth/migrate-core";
+import { coreMigrations, defineExtension, defineTable, ledgerTable, now, renderMigration, resolveSchema, value } from "@better-auth/migrate-core";
 import { describe, expect, it } from "vitest";
 import { SqliteRenderer } from "./sqlite-renderer.js";
 
@@ -44,5 +44,40 @@ describe("SQLite rendering", () => {
     expect(() => renderMigration(renderer, stamped.migration, "up")).toThrow(/cannot add column users.seen_at/);
     const table = defineExtension({ id: "0102_t", name: "t", tables: [defineTable({ name: "t", comment: "A table.", columns: { id: { type: "id", primaryKey: true }, at: { type: "timestamp", default: now() } } })] });
     expect(() => renderMigration(renderer, table.migration, "up")).not.toThrow();
+  });
+
+  it("describes the model in the introspector's normal form, with the type checks folded into the types", () => {
+    const described = renderer.describe(resolveSchema());
+    const users = described.tables.find((t) => t.name === "users")!;
+    expect(users.columns.map((c) => [c.name, c.type, c.default, c.autoUpdate])).toEqual([
+      ["id", "text", null, false],
+      ["email", "text", null, false],
+      ["name", "text", null, false],
+      ["image", "text", null, false],
+      ["email_verified", "integer:boolean", "0", false],
+      ["created_at", "text:timestamp", "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')", false],
+      ["updated_at", "text:timestamp", "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')", true],
+      ["metadata", "text:json", "'{}'", false],
+    ]);
+    expect(users.columns.find((c) => c.name === "updated_at")!.alsoAccepted).toEqual(["text", "datetime", "timestamp"]);
+    expect(described.tables.find((t) => t.name === "invitation")!.checks).toEqual([
+      { name: "invitation_status_check", expression: "status in ('pending', 'accepted', 'rejected', 'canceled')" },
+    ]);
+    expect(described.views).toEqual([
+      {
+        name: "active_sessions",
+        columns: ["id", "user_id", "token", "expires_at", "created_at", "ip_address", "user_agent", "email", "name"],
+        definition:
+          "select s.id, s.user_id, s.token, s.expires_at, s.created_at, s.ip_address, s.user_agent, u.email, u.name from sessions as s " +
+          "join users as u on u.id = s.user_id where s.active = 1 and s.expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+      },
+    ]);
+    expect(described.routines).toEqual([]);
+  });
+
+  it("creates the ledger only if it is missing, and quotes names one way", () => {
+    expect(renderer.createTableIfMissing(ledgerTable)[0]).toMatch(/^CREATE TABLE IF NOT EXISTS "better_auth_migrations" \(/);
+    expect(renderer.tableName('we"ird')).toBe('"we""ird"');
+    expect(renderer.quoteLiteral("it's")).toBe("'it''s'");
   });
 });

@@ -1,6 +1,9 @@
 import {
-  autoUpdateTriggerName, type Column, type ColumnConstraints, type ColumnDefault, type ForeignKey, MigrateError, type Operation, type CleanupExpiredSessionsRoutine, type Table, type View,
+  type AllowedValuesCheck, autoUpdateTriggerName, type CleanupExpiredSessionsRoutine, type Column, type ColumnConstraints, type ColumnDefault, type ColumnSnapshot,
+  type ColumnType, type DialectRenderer, type ForeignKey, type IndexSnapshot, MigrateError, type Operation, type SchemaModel, type SchemaSnapshot, type Table,
+  type TableSnapshot, type View, type ViewSnapshot,
 } from "@better-auth/migrate-core";
+import { foldedType, isLogicalType, normalDefault, normalExpression, normalType, viewDefinition } from "./sqlite-normal-form.js";
 import { quoteIdentifier as q, quoteLiteral } from "./sqlite-quote.js";
 
 /**
@@ -13,8 +16,34 @@ const ISO_TIMESTAMP_GLOB = "'[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-
 /** IPv6 text is at most 45 characters (with an embedded IPv4 address). */
 const IP_ADDRESS_MAX_LENGTH = 45;
 
+/**
+ * Other declared types a hand-made database uses that hold the same values as ours, so that it can
+ * be adopted (see `describe`). SQLite ignores lengths, and a column keeps what it is given unless its
+ * type affinity converts it: TEXT-affinity types (`varchar(n)`) store text exactly as TEXT does;
+ * NUMERIC-affinity types (`datetime`, `timestamp`, `boolean`, `json`) convert only text that reads as
+ * a number, which an ISO-8601 instant or a JSON object never does, and store 0 and 1 as INTEGER does.
+ * A hand-made column without our type CHECK (plain `text` for a timestamp) holds the same values but
+ * would not refuse a wrongly spelled one: drift compares definitions, not data, and adoption never
+ * rebuilds a table to add the check, so it is accepted.
+ */
+const ALSO_ACCEPTED: Readonly<Record<ColumnType, readonly string[]>> = {
+  id: ["varchar(255)", "varchar(36)", "char(36)"],
+  string: ["varchar(255)"],
+  text: ["varchar(255)"],
+  boolean: ["integer", "boolean"],
+  timestamp: ["text", "datetime", "timestamp"],
+  json: ["text", "json"],
+  ipAddress: ["text", "varchar(45)"],
+  integer: ["int", "bigint"],
+};
+
+interface DdlOptions {
+  /** IF NOT EXISTS on every CREATE: for the ledger in SQL files, and for objects adoption creates. */
+  readonly ifNotExists?: boolean;
+}
+
 /** Renders neutral operations to SQLite DDL. Deterministic: the same input gives the same text. */
-export class SqliteRenderer {
+export class SqliteRenderer implements DialectRenderer {
   render(op: Operation): string[] {
     switch (op.kind) {
       case "createTable":
@@ -30,11 +59,11 @@ export class SqliteRenderer {
           `ALTER TABLE ${q(op.table)} DROP COLUMN ${q(op.column.name)}`,
         ];
       case "createIndex":
-        return [this.createIndex(op.table, op.index.name, op.index.columns)];
+        return [createIndex(op.table, op.index.name, op.index.columns)];
       case "dropIndex":
         return [`DROP INDEX ${q(op.index.name)}`];
       case "createView":
-        return [this.createView(op.view)];
+        return [createView(op.view)];
       case "dropView":
         return [`DROP VIEW ${q(op.view.name)}`];
       case "createRoutine":
@@ -50,20 +79,89 @@ export class SqliteRenderer {
     return `DELETE FROM ${q(routine.table)} WHERE ${q(routine.expiresAt)} <= ${SQL_NOW} OR ${q(routine.active)} = 0`;
   }
 
-  private createTable(table: Table): string[] {
+  /**
+   * The model as SQLite builds it, in the introspector's normal form. STRICT is not in the neutral
+   * model: a hand-made table without it holds the same values in the types `alsoAccepted` lists.
+   * SQLite has no routines: the model's are a trigger per table and a DELETE sent by the adapter.
+   */
+  describe(model: SchemaModel): SchemaSnapshot {
+    return { tables: model.tables.map(describeTable), views: model.views.map(describeView), routines: [] };
+  }
+
+  /**
+   * Brings what holds no data to the managed definition where the tables already exist: the
+   * operation's missing indexes, our updated_at triggers, the view. Each statement is emitted only
+   * while the snapshot shows the object missing or different, and survives being run twice, so a run
+   * that stopped part way can simply be repeated. A hand-made trigger under another name is theirs
+   * and is kept: ours is added beside it, never in its place.
+   * An operation whose table is not there has nothing to reconcile: the runner applies it instead.
+   */
+  reconcile(op: Operation, live: SchemaSnapshot): string[] {
+    switch (op.kind) {
+      case "createTable": {
+        const table = live.tables.find((t) => t.name === op.table.name);
+        if (!table) return [];
+        return [
+          ...op.table.indexes.filter((i) => !hasIndex(table, i.columns)).map((i) => createIndex(op.table.name, i.name, i.columns, { ifNotExists: true })),
+          ...op.table.columns.filter((c) => c.autoUpdate && needsTrigger(table, c.name)).flatMap((c) => replaceAutoUpdateTrigger(op.table.name, c.name)),
+        ];
+      }
+      case "addColumn": {
+        const table = live.tables.find((t) => t.name === op.table);
+        if (!table?.columns.some((c) => c.name === op.column.name)) return [];
+        const unique = op.constraints.unique;
+        return [
+          ...(unique && !hasUniqueKey(table, unique.columns) ? [createIndex(op.table, unique.name, unique.columns, { unique: true, ifNotExists: true })] : []),
+          ...(op.column.autoUpdate && needsTrigger(table, op.column.name) ? replaceAutoUpdateTrigger(op.table, op.column.name) : []),
+        ];
+      }
+      case "createIndex": {
+        const table = live.tables.find((t) => t.name === op.table);
+        return table && !hasIndex(table, op.index.columns) ? [createIndex(op.table, op.index.name, op.index.columns, { ifNotExists: true })] : [];
+      }
+      case "createView": {
+        const actual = live.views.find((v) => v.name === op.view.name);
+        const expected = describeView(op.view);
+        if (actual && actual.definition === expected.definition && actual.columns.join(",") === expected.columns.join(",")) return [];
+        return [`DROP VIEW IF EXISTS ${q(op.view.name)}`, createView(op.view)];
+      }
+      default:
+        // Routines render to nothing on SQLite; drops have nothing to bring to a definition.
+        return [];
+    }
+  }
+
+  createTableIfMissing(table: Table): string[] {
+    return this.createTable(table, { ifNotExists: true });
+  }
+
+  /** SQLite has no schemas in our sense (an attached database is not one): the quoted name. */
+  tableName(name: string): string {
+    return q(name);
+  }
+
+  quoteIdentifier(name: string): string {
+    return q(name);
+  }
+
+  quoteLiteral(value: string): string {
+    return quoteLiteral(value);
+  }
+
+  private createTable(table: Table, options: DdlOptions = {}): string[] {
     const lines = [
       ...table.columns.map((c) => this.columnDefinition(c)),
       `CONSTRAINT ${q(table.primaryKey.name)} PRIMARY KEY (${columnList(table.primaryKey.columns)})`,
       ...table.uniques.map((u) => `CONSTRAINT ${q(u.name)} UNIQUE (${columnList(u.columns)})`),
       ...table.foreignKeys.map((fk) => this.foreignKey(fk)),
-      ...table.checks.map((c) => `CONSTRAINT ${q(c.name)} CHECK (${q(c.column)} IN (${c.values.map(quoteLiteral).join(", ")}))`),
+      ...table.checks.map((c) => `CONSTRAINT ${q(c.name)} CHECK (${allowedValuesCondition(c)})`),
     ];
     // SQLite keeps the CREATE TABLE text, comment included, in sqlite_schema: the comment stays
     // readable there. STRICT makes the declared types binding.
     return [
-      `CREATE TABLE ${q(table.name)} (\n  -- ${table.comment.replaceAll("\n", " ")}\n  ${lines.join(",\n  ")}\n) STRICT`,
-      ...table.indexes.map((i) => this.createIndex(table.name, i.name, i.columns)),
-      ...table.columns.filter((c) => c.autoUpdate).map((c) => this.autoUpdateTrigger(table.name, c.name)),
+      `CREATE TABLE ${ifNotExists(options)}${q(table.name)} (\n  -- ${table.comment.replaceAll("\n", " ")}\n  ${lines.join(",\n  ")}\n) STRICT`,
+      ...table.indexes.map((i) => createIndex(table.name, i.name, i.columns, options)),
+      ...table.columns.filter((c) => c.autoUpdate).map((c) => autoUpdateTrigger(table.name, c.name, options)),
     ];
   }
 
@@ -77,13 +175,11 @@ export class SqliteRenderer {
     }
     // ALTER TABLE … ADD COLUMN takes a foreign key and a check inline, but not UNIQUE: that becomes a unique index.
     const fk = constraints.foreignKey ? ` ${this.inlineReference(constraints.foreignKey)}` : "";
-    const check = constraints.check
-      ? ` CONSTRAINT ${q(constraints.check.name)} CHECK (${q(column.name)} IN (${constraints.check.values.map(quoteLiteral).join(", ")}))`
-      : "";
+    const check = constraints.check ? ` CONSTRAINT ${q(constraints.check.name)} CHECK (${allowedValuesCondition(constraints.check)})` : "";
     return [
       `ALTER TABLE ${q(table)} ADD COLUMN ${this.columnDefinition(column)}${fk}${check}`,
-      ...(constraints.unique ? [`CREATE UNIQUE INDEX ${q(constraints.unique.name)} ON ${q(table)} (${columnList(constraints.unique.columns)})`] : []),
-      ...(column.autoUpdate ? [this.autoUpdateTrigger(table, column.name)] : []),
+      ...(constraints.unique ? [createIndex(table, constraints.unique.name, constraints.unique.columns, { unique: true })] : []),
+      ...(column.autoUpdate ? [autoUpdateTrigger(table, column.name)] : []),
     ];
   }
 
@@ -91,28 +187,8 @@ export class SqliteRenderer {
     const name = q(column.name);
     const notNull = column.nullable ? "" : " NOT NULL";
     const defaultValue = column.default ? ` DEFAULT ${renderDefault(column.default)}` : "";
-    return `${name} ${this.columnType(column)}${notNull}${defaultValue}${this.typeCheck(column)}`;
-  }
-
-  private columnType(column: Column): string {
-    return column.type === "boolean" || column.type === "integer" ? "INTEGER" : "TEXT";
-  }
-
-  /** SQLite has no boolean, timestamp or JSON types: a CHECK keeps each column to its logical type. */
-  private typeCheck(column: Column): string {
-    const c = q(column.name);
-    switch (column.type) {
-      case "boolean":
-        return ` CHECK (${c} IN (0, 1))`;
-      case "timestamp":
-        return ` CHECK (${c} GLOB ${ISO_TIMESTAMP_GLOB})`;
-      case "json":
-        return ` CHECK (json_valid(${c}))`;
-      case "ipAddress":
-        return ` CHECK (length(${c}) <= ${IP_ADDRESS_MAX_LENGTH})`;
-      default:
-        return "";
-    }
+    const typeCheck = typeCheckCondition(column.name, column.type);
+    return `${name} ${storageType(column.type)}${notNull}${defaultValue}${typeCheck === undefined ? "" : ` CHECK (${typeCheck})`}`;
   }
 
   private foreignKey(fk: ForeignKey): string {
@@ -122,36 +198,122 @@ export class SqliteRenderer {
   private inlineReference(fk: ForeignKey): string {
     return `REFERENCES ${q(fk.references.table)} (${columnList(fk.references.columns)}) ON DELETE ${fk.onDelete.toUpperCase()}`;
   }
+}
 
-  private createIndex(table: string, name: string, columns: readonly string[]): string {
-    return `CREATE INDEX ${q(name)} ON ${q(table)} (${columnList(columns)})`;
-  }
+function describeTable(table: Table): TableSnapshot {
+  return {
+    name: table.name,
+    columns: table.columns.map(describeColumn),
+    primaryKey: table.primaryKey,
+    uniques: table.uniques,
+    foreignKeys: table.foreignKeys,
+    checks: table.checks.map((c) => ({ name: c.name, expression: normalExpression(allowedValuesCondition(c)) })),
+    indexes: table.indexes.map((i): IndexSnapshot => ({ name: i.name, columns: i.columns, unique: false, method: "btree" })),
+  };
+}
 
-  /**
-   * SQLite triggers cannot change NEW, so an AFTER UPDATE trigger writes the column. It fires only
-   * when the update left the column alone (an explicit value wins, as with MySQL's ON UPDATE), and its
-   * own UPDATE changes the column, so it never fires itself again, even with recursive_triggers on.
-   */
-  private autoUpdateTrigger(table: string, column: string): string {
-    const c = q(column);
-    return (
-      `CREATE TRIGGER ${q(autoUpdateTriggerName(table, column))} AFTER UPDATE ON ${q(table)} FOR EACH ROW WHEN NEW.${c} IS OLD.${c}\n` +
-      `BEGIN\n  UPDATE ${q(table)} SET ${c} = ${SQL_NOW} WHERE rowid = NEW.rowid AND ${c} IS NOT ${SQL_NOW};\nEND`
-    );
-  }
+function describeColumn(column: Column): ColumnSnapshot {
+  const storage = storageType(column.type);
+  // A column whose CHECK pins a logical type is described with that type folded in (`text:timestamp`).
+  return {
+    name: column.name,
+    type: isLogicalType(column.type) ? foldedType(storage, column.type) : normalType(storage),
+    alsoAccepted: ALSO_ACCEPTED[column.type],
+    nullable: column.nullable,
+    default: column.default ? normalDefault(renderDefault(column.default)) : null,
+    autoUpdate: column.autoUpdate === true,
+  };
+}
 
-  private createView(view: View): string {
-    const ref = (c: { table: string; column: string }) => `${q(c.table)}.${q(c.column)}`;
-    const where = view.where.map((c) => (c.kind === "isTrue" ? `${ref(c.column)} = 1` : `${ref(c.column)} > ${SQL_NOW}`));
-    return [
-      `CREATE VIEW ${q(view.name)} AS`,
-      `-- ${view.comment}`,
-      `SELECT ${view.select.map(ref).join(", ")}`,
-      `FROM ${q(view.from.table)} AS ${q(view.from.alias)}`,
-      `JOIN ${q(view.join.table)} AS ${q(view.join.alias)} ON ${ref(view.join.on.left)} = ${ref(view.join.on.right)}`,
-      `WHERE ${where.join(" AND ")}`,
-    ].join("\n");
+function describeView(view: View): ViewSnapshot {
+  return { name: view.name, columns: view.select.map((c) => c.column), definition: viewDefinition(createView(view)) };
+}
+
+const sameColumns = (a: readonly string[], b: readonly string[]) => a.join(",") === b.join(",");
+
+/** A plain index on these columns, as the drift comparison matches them. */
+function hasIndex(table: TableSnapshot, columns: readonly string[]): boolean {
+  return table.indexes.some((i) => !i.unique && i.method === "btree" && sameColumns(i.columns, columns));
+}
+
+function hasUniqueKey(table: TableSnapshot, columns: readonly string[]): boolean {
+  return [...table.uniques, ...table.indexes.filter((i) => i.unique)].some((k) => sameColumns(k.columns, columns));
+}
+
+function needsTrigger(table: TableSnapshot, column: string): boolean {
+  const live = table.columns.find((c) => c.name === column);
+  return live !== undefined && !live.autoUpdate;
+}
+
+/** Ours, whatever a trigger of our name holds now (an older or edited text). */
+function replaceAutoUpdateTrigger(table: string, column: string): string[] {
+  return [`DROP TRIGGER IF EXISTS ${q(autoUpdateTriggerName(table, column))}`, autoUpdateTrigger(table, column)];
+}
+
+function ifNotExists(options: DdlOptions): string {
+  return options.ifNotExists ? "IF NOT EXISTS " : "";
+}
+
+function createIndex(table: string, name: string, columns: readonly string[], options: DdlOptions & { unique?: boolean } = {}): string {
+  return `CREATE ${options.unique ? "UNIQUE " : ""}INDEX ${ifNotExists(options)}${q(name)} ON ${q(table)} (${columnList(columns)})`;
+}
+
+/** The declared type of a column: STRICT tables know INTEGER and TEXT (and REAL, BLOB, ANY). */
+function storageType(type: ColumnType): string {
+  return type === "boolean" || type === "integer" ? "INTEGER" : "TEXT";
+}
+
+/**
+ * SQLite has no boolean, timestamp, JSON or address types: the condition of the CHECK that keeps a
+ * column of such a logical type to its values, or undefined for a type STRICT already enforces.
+ * The introspector recognises these conditions to fold them into the column's type.
+ */
+export function typeCheckCondition(column: string, type: ColumnType): string | undefined {
+  const c = q(column);
+  switch (type) {
+    case "boolean":
+      return `${c} IN (0, 1)`;
+    case "timestamp":
+      return `${c} GLOB ${ISO_TIMESTAMP_GLOB}`;
+    case "json":
+      return `json_valid(${c})`;
+    case "ipAddress":
+      return `length(${c}) <= ${IP_ADDRESS_MAX_LENGTH}`;
+    default:
+      return undefined;
   }
+}
+
+/** The condition of a `oneOf` CHECK. */
+function allowedValuesCondition(check: AllowedValuesCheck): string {
+  return `${q(check.column)} IN (${check.values.map(quoteLiteral).join(", ")})`;
+}
+
+/**
+ * SQLite triggers cannot change NEW, so an AFTER UPDATE trigger writes the column. It fires only
+ * when the update left the column alone (an explicit value wins, as with MySQL's ON UPDATE), and its
+ * own UPDATE changes the column, so it never fires itself again, even with recursive_triggers on.
+ * The introspector counts a column as kept current only where this very trigger exists.
+ */
+export function autoUpdateTrigger(table: string, column: string, options: DdlOptions = {}): string {
+  const c = q(column);
+  return (
+    `CREATE TRIGGER ${ifNotExists(options)}${q(autoUpdateTriggerName(table, column))} AFTER UPDATE ON ${q(table)} FOR EACH ROW WHEN NEW.${c} IS OLD.${c}\n` +
+    `BEGIN\n  UPDATE ${q(table)} SET ${c} = ${SQL_NOW} WHERE rowid = NEW.rowid AND ${c} IS NOT ${SQL_NOW};\nEND`
+  );
+}
+
+function createView(view: View): string {
+  const ref = (c: { table: string; column: string }) => `${q(c.table)}.${q(c.column)}`;
+  const where = view.where.map((c) => (c.kind === "isTrue" ? `${ref(c.column)} = 1` : `${ref(c.column)} > ${SQL_NOW}`));
+  return [
+    `CREATE VIEW ${q(view.name)} AS`,
+    `-- ${view.comment}`,
+    `SELECT ${view.select.map(ref).join(", ")}`,
+    `FROM ${q(view.from.table)} AS ${q(view.from.alias)}`,
+    `JOIN ${q(view.join.table)} AS ${q(view.join.alias)} ON ${ref(view.join.on.left)} = ${ref(view.join.on.right)}`,
+    `WHERE ${where.join(" AND ")}`,
+  ].join("\n");
 }
 
 function columnList(columns: readonly string[]): string {

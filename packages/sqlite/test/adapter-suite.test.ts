@@ -1,14 +1,25 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { createReadStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type AdapterHarness, behaviourSuite, runnerSuite } from "@better-auth/adapter-suite";
+import { type AdapterHarness, adoptionSuite, behaviourSuite, runnerSuite } from "@better-auth/adapter-suite";
 import Database from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
+import { Kysely, SqliteDialect, sql } from "kysely";
 import { createMigrator } from "../src/index.js";
+import { sqliteFixtures } from "./hand-made.js";
+
+/** `sqlite3 DB < FILE`, as a user applies an exported file; rejects with the client's message. */
+function applyWithClient(database: string, file: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const client = execFile("sqlite3", ["-bail", database], (error, _stdout, stderr) => (error ? reject(new Error(`sqlite3 ${file}: ${stderr || error.message}`)) : resolve()));
+    createReadStream(file).pipe(client.stdin!);
+  });
+}
 
 const sqliteHarness: AdapterHarness = {
   name: "SQLite",
   traits: { explicitUpdatedAtWins: true, timestampsAs: "isoText" },
+  fixtures: sqliteFixtures,
   async createDatabase() {
     const dir = mkdtempSync(join(tmpdir(), "ba-sqlite-"));
     const file = join(dir, "auth.db");
@@ -29,6 +40,11 @@ const sqliteHarness: AdapterHarness = {
       async catalog() {
         return connection.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name").all();
       },
+      // The file has one login: whoever may write it. Statements go one at a time, as the fixtures list them.
+      async execute(statements) {
+        for (const statement of statements) await sql.raw(statement).execute(kysely);
+      },
+      applySqlFile: (path) => applyWithClient(file, path),
       async drop() {
         await kysely.destroy();
         rmSync(dir, { recursive: true, force: true });
@@ -39,3 +55,4 @@ const sqliteHarness: AdapterHarness = {
 
 runnerSuite(sqliteHarness);
 behaviourSuite(sqliteHarness);
+adoptionSuite(sqliteHarness);

@@ -10,6 +10,8 @@ export interface AdapterHarness {
   /** For test names, e.g. "PostgreSQL 17". */
   readonly name: string;
   createDatabase(): Promise<HarnessDatabase>;
+  /** SPEC §1's hand-made databases and drift, written in this dialect's SQL (see {@link HandMadeFixtures}). */
+  readonly fixtures: HandMadeFixtures;
   readonly traits: {
     /**
      * An UPDATE that sets updated_at explicitly keeps that value (SQLite's trigger, MySQL's ON
@@ -42,5 +44,43 @@ export interface HarnessDatabase {
   holdMigrationLock(): Promise<() => Promise<void>>;
   /** Everything the migrations create, as comparable data (tables, columns, indexes, triggers, views…). */
   catalog(): Promise<unknown>;
+  /** Runs each statement, in order, as the login the migrations run as. */
+  execute(statements: readonly string[]): Promise<void>;
+  /**
+   * Applies an SQL file with the dialect's own command-line client, as a user would:
+   * `psql -v ON_ERROR_STOP=1 -f FILE`, `mariadb DB < FILE`, `sqlite3 DB < FILE`. Rejects when the client fails.
+   */
+  applySqlFile(path: string): Promise<void>;
   drop(): Promise<void>;
+}
+
+/**
+ * Databases made by hand, as a README's `psql -f 001_initial.sql` or an sqlx migration would make
+ * them, in this dialect's SQL. Every list is run in order, one statement at a time, as the login
+ * the migrations run as ({@link HarnessDatabase.execute}).
+ */
+export interface HandMadeFixtures {
+  /**
+   * users, sessions and accounts as hand-made scripts write them: the columns of SPEC §3 with types
+   * the model accepts, plus the quirks of issue 12 the dialect can have (their own updated_at trigger
+   * under another name, their own cleanup function and active_sessions view, extra indexes, one
+   * repeating a unique key's columns, comments worded differently, another tool's ledger table).
+   */
+  readonly core: readonly string[];
+  /** organization, member and invitation, hand-made the same way. */
+  readonly organization: readonly string[];
+  /** Rows for the core tables (at least two users with sessions and accounts). */
+  readonly coreRows: readonly string[];
+  /** Rows for the organization tables. */
+  readonly organizationRows: readonly string[];
+  /**
+   * Each, run after `core`, makes one data-holding object differ from the model: users lacks a
+   * column; a column has another type; a foreign key is missing. `finding` is what `check` reports.
+   */
+  readonly breakages: readonly { readonly name: string; readonly statements: readonly string[]; readonly finding: { kind: string; object: string; name?: string } }[];
+  /**
+   * Each, run on a freshly migrated database, is one drift `check` must report: an extra index, a
+   * dropped updated_at trigger (on MySQL: the ON UPDATE removed), an edited view, an altered default.
+   */
+  readonly drift: readonly { readonly name: string; readonly statements: readonly string[]; readonly finding: { kind: string; object: string; name?: string; severity: "error" | "warning" } }[];
 }

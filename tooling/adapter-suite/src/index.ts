@@ -1,4 +1,5 @@
-export type { AdapterHarness, HarnessDatabase, MigratorOptions } from "./harness.js";
+export type { AdapterHarness, HandMadeFixtures, HarnessDatabase, MigratorOptions } from "./harness.js";
 export { runnerSuite } from "./runner-suite.js";
 export { behaviourSuite } from "./behaviour-suite.js";
 export { accessErrorOf } from "./access-error.js";
+export { adoptionSuite } from "./adoption-suite.js";

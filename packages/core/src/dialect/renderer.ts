@@ -1,4 +1,13 @@
 import type { Operation } from "../migrations/operations.js";
+import type { SchemaSnapshot } from "../model/snapshot.js";
+import type { Routine, Table, View } from "../model/types.js";
+
+/** The model as a whole: what every migration together builds. */
+export interface SchemaModel {
+  readonly tables: readonly Table[];
+  readonly views: readonly View[];
+  readonly routines: readonly Routine[];
+}
 
 /**
  * Turns neutral operations into one dialect's SQL. Pure: no connection, no state that depends on a
@@ -13,4 +22,22 @@ export interface DialectRenderer {
    * it executes anything, so such an error changes nothing.
    */
   render(operation: Operation): string[];
+  /**
+   * The model as this dialect builds it, in the normal form its introspector reports, so that core
+   * can compare the two without knowing the dialect.
+   */
+  describe(model: SchemaModel): SchemaSnapshot;
+  /**
+   * For an operation whose data-holding objects already exist (a database made by hand, adopted by
+   * `baseline` or `up`): the statements that bring what holds no data to the managed definition,
+   * given what the database holds: missing indexes, the updated_at triggers, views, routines and
+   * comments. Never drops or changes a table, column or key.
+   */
+  reconcile(operation: Operation, live: SchemaSnapshot): string[];
+  /** `CREATE TABLE IF NOT EXISTS` for the ledger in SQL files (and its schema, where there is one). */
+  createTableIfMissing(table: Table): string[];
+  /** A table's name as it appears in SQL: quoted, and qualified with the schema where there is one. */
+  tableName(name: string): string;
+  quoteIdentifier(name: string): string;
+  quoteLiteral(value: string): string;
 }

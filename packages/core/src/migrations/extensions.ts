@@ -1,5 +1,6 @@
 import { assertIdentifier, assertNoDuplicateIndexes, columnFromSpec, type ColumnSpecs, type TableDefinition } from "../model/define-table.js";
-import type { Table } from "../model/types.js";
+import type { SchemaModel } from "../dialect/renderer.js";
+import type { Routine, Table, View } from "../model/types.js";
 import { InvalidExtensionError } from "../errors.js";
 import { coreMigrations } from "./core-migrations.js";
 import type { Migration, Operation } from "./operations.js";
@@ -81,10 +82,8 @@ export function defineExtension<
 }
 
 /** The whole schema a migrator works with: the core migrations, then each extension's, in order. */
-export interface ResolvedSchema {
+export interface ResolvedSchema extends SchemaModel {
   readonly migrations: readonly Migration[];
-  /** The tables as they stand once every migration is applied. */
-  readonly tables: readonly Table[];
 }
 
 /**
@@ -95,12 +94,20 @@ export function resolveSchema(extensions: readonly Extension[] = []): ResolvedSc
   const migrations = [...coreMigrations, ...extensions.map((e) => e.migration)];
   const ids = new Set<string>();
   const tables = new Map<string, Table>();
+  const views = new Map<string, View>();
+  const routines = new Map<string, Routine>();
   for (const migration of migrations) {
     if (ids.has(migration.id)) throw new InvalidExtensionError(migration.id, "another migration already has this id.");
     ids.add(migration.id);
-    for (const op of migration.up) applyToTables(tables, op, migration.id);
+    for (const op of migration.up) {
+      applyToTables(tables, op, migration.id);
+      if (op.kind === "createView") views.set(op.view.name, op.view);
+      if (op.kind === "dropView") views.delete(op.view.name);
+      if (op.kind === "createRoutine") routines.set(op.routine.name, op.routine);
+      if (op.kind === "dropRoutine") routines.delete(op.routine.name);
+    }
   }
-  return { migrations, tables: [...tables.values()] };
+  return { migrations, tables: [...tables.values()], views: [...views.values()], routines: [...routines.values()] };
 }
 
 function applyToTables(tables: Map<string, Table>, op: Operation, migrationId: string): void {

@@ -28,7 +28,7 @@ export type ColumnDefault =
   | { readonly kind: "value"; readonly value: string | number | boolean }
   | { readonly kind: "json"; readonly value: JsonValue };
 
-export type ReferentialAction = "cascade" | "restrict" | "set null" | "no action";
+export type ReferentialAction = "cascade" | "restrict" | "set null" | "set default" | "no action";
 
 export interface Column {
   readonly name: string;

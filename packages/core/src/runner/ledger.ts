@@ -1,6 +1,7 @@
 import type { ColumnType, Kysely } from "kysely";
 import type { DialectRenderer } from "../dialect/renderer.js";
 import type { MigrationSession } from "../dialect/session.js";
+import { MigrateError } from "../errors.js";
 import { defineTable, now } from "../model/define-table.js";
 
 /**
@@ -20,8 +21,14 @@ export const ledgerTable = defineTable({
     // Null once the whole migration is in effect. While a per-statement run (MySQL) is under way,
     // or after it stopped part way, the number of the migration's operations in effect.
     steps_applied: { type: "integer", nullable: true },
+    // True when `baseline` (or `up` adopting a hand-made database) recorded the migration because its
+    // tables already existed, rather than running it.
+    baselined: { type: "boolean", nullable: true },
   },
 });
+
+/** Columns without which a table of the ledger's name is not a ledger of ours. */
+const REQUIRED_COLUMNS = ["id", "name", "checksum", "applied_at"];
 
 const LEDGER = ledgerTable.name;
 
@@ -34,6 +41,8 @@ interface LedgerDatabase {
     applied_at: ColumnType<unknown, never, never>;
     duration_ms: number;
     steps_applied: number | null;
+    /** Written as 1: every driver binds a number, not every one a boolean (better-sqlite3). */
+    baselined: boolean | number | null;
   };
 }
 
@@ -46,6 +55,28 @@ export interface LedgerEntry {
   durationMs: number;
   /** Null when the whole migration is applied; otherwise how many of its operations are in effect. */
   stepsApplied: number | null;
+  /** Recorded by `baseline` (the tables existed already), not run. */
+  baselined: boolean;
+}
+
+/** What the runner writes when it records a migration. */
+export interface LedgerRow {
+  id: string;
+  name: string;
+  checksum: string;
+  durationMs: number;
+  stepsApplied: number | null;
+  baselined?: boolean;
+}
+
+/** A table named like the ledger but without its columns belongs to someone else: never write to it. */
+function assertOurs(columns: readonly string[]): void {
+  const missing = REQUIRED_COLUMNS.filter((c) => !columns.includes(c));
+  if (missing.length > 0) {
+    throw new MigrateError("FOREIGN_LEDGER", `The table ${LEDGER} exists but is not a better-auth-migrate ledger (it lacks ${missing.join(", ")}).`, {
+      hint: `Rename or drop that table if it belongs to another tool; better-auth-migrate needs the name ${LEDGER}.`,
+    });
+  }
 }
 
 /** Reads and writes the ledger through the session's schema, by column name. */
@@ -62,7 +93,9 @@ export class Ledger {
 
   /** Every row; `[]` when the ledger does not exist. Never creates anything. */
   async read(conn: Kysely<unknown>): Promise<LedgerEntry[]> {
-    if ((await this.session.ledgerColumns(conn)) === undefined) return [];
+    const columns = await this.session.ledgerColumns(conn);
+    if (columns === undefined) return [];
+    assertOurs(columns);
     return this.readExisting(conn);
   }
 
@@ -79,6 +112,7 @@ export class Ledger {
       appliedAt: this.session.readTimestamp(r.applied_at),
       durationMs: Number(r.duration_ms),
       stepsApplied: r.steps_applied === null || r.steps_applied === undefined ? null : Number(r.steps_applied),
+      baselined: Boolean(r.baselined),
     }));
   }
 
@@ -89,16 +123,20 @@ export class Ledger {
       await this.session.createLedger(conn);
       return;
     }
+    assertOurs(existing);
     const missing = ledgerTable.columns.filter((c) => !existing.includes(c.name));
     for (const column of missing) {
       await execute(this.renderer.render({ kind: "addColumn", table: LEDGER, column, constraints: {} }));
     }
   }
 
-  async insert(conn: Kysely<unknown>, row: { id: string; name: string; checksum: string; durationMs: number; stepsApplied: number | null }): Promise<void> {
+  async insert(conn: Kysely<unknown>, row: LedgerRow): Promise<void> {
     await this.table(conn)
       .insertInto(LEDGER)
-      .values({ id: row.id, name: row.name, checksum: row.checksum, duration_ms: row.durationMs, steps_applied: row.stepsApplied })
+      .values({
+        id: row.id, name: row.name, checksum: row.checksum, duration_ms: row.durationMs, steps_applied: row.stepsApplied,
+        ...(row.baselined ? { baselined: 1 } : {}),
+      })
       .execute();
   }
 

@@ -1,19 +1,44 @@
 import { type Kysely, sql } from "kysely";
 import type { Dialect } from "../dialect/dialect.js";
-import { InvalidOptionsError, MigrateError, UnsafeColumnError } from "../errors.js";
+import { compareSchemas, type Finding } from "../drift/compare.js";
+import { InvalidOptionsError, MigrateError, MigrationFailedError, UnsafeColumnError } from "../errors.js";
 import { migrationChecksum } from "../migrations/checksum.js";
 import type { Extension, ResolvedSchema } from "../migrations/extensions.js";
 import { invertOperations, type Migration } from "../migrations/operations.js";
 import { applyMigration, executeStatements, type MigrationRun, renderForRun, type RenderedMigration } from "./apply.js";
-import { Ledger, type LedgerEntry } from "./ledger.js";
+import { type Adoption, anyDataObjectExists, nothingOfItExists, planAdoption } from "./adopt.js";
+import { Ledger, type LedgerEntry, ledgerTable } from "./ledger.js";
+import { type SqlFile, sqlFiles } from "./sql-files.js";
 import { type Direction, Plan, validSteps } from "./plan.js";
 import { type MigrationEvent, type Progress, reportProgress } from "./progress.js";
 
 export type { MigrationRun } from "./apply.js";
+export type { SqlFile } from "./sql-files.js";
 
 export interface UpResult {
   /** The migrations this call applied (or finished), in order; empty when everything was already applied. */
   applied: MigrationRun[];
+  /**
+   * Migrations whose tables already existed (a database made by hand) and matched the model: recorded
+   * as applied without running them, after what holds no data was brought to the model.
+   */
+  baselined: MigrationRun[];
+}
+
+export interface BaselineResult {
+  /** The migrations recorded as applied because their tables already existed and matched. */
+  baselined: MigrationRun[];
+  /** The migrations still to apply (their tables do not exist): `up` applies them. */
+  pending: string[];
+}
+
+export interface CheckReport {
+  /** Migrations not applied yet (pending or partly applied); what they create is not reported as missing. */
+  pending: string[];
+  /** Every difference between the live database and the model, in the model's order. */
+  findings: Finding[];
+  /** No finding is an error (warnings may remain). */
+  clean: boolean;
 }
 
 export interface DownResult {
@@ -47,6 +72,8 @@ export interface MigrationStatus {
   appliedChecksum: string | null;
   /** For a partly applied migration, how many of its steps the ledger records in effect, of how many. */
   progress: { stepsApplied: number; steps: number } | null;
+  /** Recorded by `baseline` because its tables already existed, not run. */
+  baselined: boolean;
 }
 
 export interface RunOptions {
@@ -73,6 +100,21 @@ export interface Migrator {
   planDown(options?: { steps?: number }): Promise<{ id: string; name: string }[]>;
   /** Each migration: applied, pending, partly applied, changed since applied, or unknown to this code. */
   status(): Promise<MigrationStatus[]>;
+  /**
+   * The live database against the model, object by object: missing or different (errors), extra
+   * columns and indexes in managed tables (warnings), and with `all` the tables the model does not
+   * manage. Changes nothing.
+   */
+  check(options?: { all?: boolean }): Promise<CheckReport>;
+  /**
+   * For a database whose tables were made by hand: records each pending migration whose tables and
+   * columns exist and match the model as applied (bringing indexes, triggers, views and routines to
+   * the model), and applies nothing else. Refuses, changing nothing, when a table differs in what
+   * holds data. `up` does the same before it applies the rest.
+   */
+  baseline(options?: RunOptions): Promise<BaselineResult>;
+  /** The SQL of every migration as files, one per migration and one per down, each recording itself in the ledger. */
+  sqlFiles(): SqlFile[];
   /** The DDL of every migration, as text, without touching a database. */
   sql(options?: SqlOptions): string;
   /** Deletes expired and inactive sessions; returns how many. */
@@ -106,6 +148,28 @@ export function renderMigration(renderer: Dialect["renderer"], migration: Migrat
 
 type AnyDatabase = Kysely<any>;
 
+/** Whether a "missing" finding is about something a pending migration creates: pending, not drift. */
+function createdBy(pending: readonly Migration[], finding: Finding): boolean {
+  return pending.some((m) =>
+    m.up.some((op) => {
+      switch (op.kind) {
+        case "createTable":
+          return op.table.name === finding.object && finding.kind === "table";
+        case "addColumn":
+          return op.table === finding.object && finding.kind === "column" && op.column.name === finding.name;
+        case "createIndex":
+          return op.table === finding.object && finding.kind === "index" && op.index.name === finding.name;
+        case "createView":
+          return op.view.name === finding.object;
+        case "createRoutine":
+          return op.routine.name === finding.object;
+        default:
+          return false;
+      }
+    }),
+  );
+}
+
 /**
  * The runner shared by every dialect. Adapters build one with their {@link Dialect} and a Kysely
  * instance; this is where ordering, the ledger, checksums and locking live. Planning (what to run)
@@ -116,7 +180,7 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
   // The ledger is read and written by column name: plugins of a caller's instance (CamelCasePlugin)
   // would rename them.
   const db = givenDb.withoutPlugins();
-  const { renderer, session } = dialect;
+  const { renderer, session, introspector } = dialect;
   const lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
   if (!Number.isFinite(lockTimeoutMs) || lockTimeoutMs < 0) {
     throw new InvalidOptionsError(`lockTimeoutMs must be a number of milliseconds, not ${String(options.lockTimeoutMs)}.`);
@@ -126,13 +190,15 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
   const ledger = new Ledger(session, renderer);
   const render = (m: Migration) => renderForRun(renderer, session, m, plan.checksumOf(m.id));
 
-  /** Runs `work` holding the migration lock, with the ledger ready; progress held back is reported after the release. */
+  /** Creates or grows the ledger; called under the lock once nothing can refuse the run any more. */
+  const prepareLedger = (conn: Kysely<unknown>) => ledger.prepare(conn, (statements) => executeStatements(session, conn, statements));
+
+  /** Runs `work` holding the migration lock; progress held back is reported after the release. */
   async function withLock<T>(onProgress: RunOptions["onProgress"], work: (conn: Kysely<unknown>, progress: Progress) => Promise<T>): Promise<T> {
     const progress = reportProgress(onProgress, session.commitsWhenLockReleased);
     const result = await db.connection().execute(async (conn) => {
       await session.acquireLock(conn, lockTimeoutMs);
       try {
-        await ledger.prepare(conn, (statements) => executeStatements(session, conn, statements));
         return await work(conn, progress);
       } finally {
         await session.releaseLock(conn);
@@ -155,6 +221,43 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
         if (anyRow) throw new UnsafeColumnError(migration.id, op.table, op.column.name);
       }
     }
+  }
+
+  /**
+   * Reads the live schema in full only when some pending migration could already exist there: on a
+   * new database (or one where only new migrations are pending) a list of columns settles it.
+   */
+  async function planAdoptions(conn: Kysely<unknown>, fresh: readonly Migration[]): Promise<Adoption[]> {
+    if (fresh.length === 0) return [];
+    const columns = await introspector.columns(conn);
+    if (fresh.every((m) => anyDataObjectExists(m, columns) === false)) return fresh.map((migration) => ({ kind: "apply", migration }));
+    return planAdoption(renderer, migrations, fresh, await introspector.introspect(conn));
+  }
+
+  /** Records an adopted migration, after the statements that bring what holds no data to the model. */
+  async function adopt(conn: Kysely<unknown>, adoption: Adoption & { kind: "adopt" }, progress: Progress): Promise<MigrationRun> {
+    const { id, name } = adoption.migration;
+    progress.start({ type: "start", direction: "up", id, name });
+    const started = performance.now();
+    const row = { id, name, checksum: plan.checksumOf(id), durationMs: 0, stepsApplied: null, baselined: true };
+    try {
+      if (session.applyMode === "transactional") {
+        await session.atomically(conn, async (trx) => {
+          await executeStatements(session, trx, adoption.statements);
+          await ledger.insert(trx, { ...row, durationMs: Math.round(performance.now() - started) });
+        });
+      } else {
+        // Each statement is safe to run again: a run that stops before the ledger row is written
+        // plans the same adoption from what the database then holds.
+        await executeStatements(session, conn, adoption.statements);
+        await ledger.insert(conn, { ...row, durationMs: Math.round(performance.now() - started) });
+      }
+    } catch (error) {
+      throw session.translateError(error) ?? new MigrationFailedError(id, error, { statement: (error as { statement?: string }).statement });
+    }
+    const durationMs = Math.round(performance.now() - started);
+    progress.done({ type: "done", direction: "up", id, name, durationMs, baselined: true });
+    return { id, name, durationMs };
   }
 
   async function run(conn: Kysely<unknown>, rendered: RenderedMigration, direction: Direction, entry: LedgerEntry | undefined, progress: Progress): Promise<MigrationRun> {
@@ -180,23 +283,60 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
     up: (options = {}) => guarded(async () => {
       // Fast path without the lock: reading committed ledger rows is safe, and when nothing is
       // pending (the usual case at every deploy) this is two round trips.
-      if (plan.pending(await ledger.read(db)).length === 0) return { applied: [] };
+      if (plan.pending(await ledger.read(db)).length === 0) return { applied: [], baselined: [] };
       return withLock(options.onProgress, async (conn, progress) => {
         // Read again under the lock: another runner may have applied everything meanwhile.
-        const entries = await ledger.readExisting(conn);
-        const pending = plan.pending(entries).map(render);
-        await refuseUnsafeColumns(conn, pending, entries);
+        const entries = await ledger.read(conn);
         const byId = new Map(entries.map((e) => [e.id, e]));
+        const pending = plan.pending(entries);
+        const adoptions = await planAdoptions(conn, pending.filter((m) => !byId.has(m.id)));
+        const toRun = pending.filter((m) => !adoptions.some((a) => a.kind === "adopt" && a.migration.id === m.id)).map(render);
+        await refuseUnsafeColumns(conn, toRun, entries);
+        await prepareLedger(conn);
+        const baselined: MigrationRun[] = [];
+        for (const adoption of adoptions) if (adoption.kind === "adopt") baselined.push(await adopt(conn, adoption, progress));
         const applied: MigrationRun[] = [];
-        for (const rendered of pending) applied.push(await run(conn, rendered, "up", byId.get(rendered.migration.id), progress));
-        return { applied };
+        for (const rendered of toRun) applied.push(await run(conn, rendered, "up", byId.get(rendered.migration.id), progress));
+        return { applied, baselined };
       });
+    }),
+
+    baseline: (options = {}) => guarded(async () =>
+      withLock(options.onProgress, async (conn, progress) => {
+        const entries = await ledger.read(conn);
+        const recorded = new Set(entries.map((e) => e.id));
+        const fresh = plan.pending(entries).filter((m) => !recorded.has(m.id));
+        const adoptions = await planAdoptions(conn, fresh);
+        if (fresh.length > 0 && !adoptions.some((a) => a.kind === "adopt")) {
+          throw new MigrateError("NOTHING_TO_BASELINE", "The database has none of the tables of the pending migrations: there is nothing to baseline.", {
+            hint: "Check that the URL names the database you meant; on a new database, run up instead.",
+          });
+        }
+        await prepareLedger(conn);
+        const baselined: MigrationRun[] = [];
+        for (const adoption of adoptions) if (adoption.kind === "adopt") baselined.push(await adopt(conn, adoption, progress));
+        return { baselined, pending: adoptions.filter((a) => a.kind === "apply").map((a) => a.migration.id) };
+      }),
+    ),
+
+    check: (options = {}) => guarded(async () => {
+      const entries = await ledger.read(db);
+      const applied = new Set(entries.filter((e) => e.stepsApplied === null).map((e) => e.id));
+      const pending = migrations.filter((m) => !applied.has(m.id));
+      const live = await introspector.introspect(db);
+      // What a pending migration of which nothing exists yet will create is pending, not missing; a
+      // pending migration whose tables exist in part (a hand-made database) is judged in full.
+      const willRun = pending.filter((m) => nothingOfItExists(m, live));
+      const findings = compareSchemas(renderer.describe(schema), live, { ignore: new Set([ledgerTable.name]), ...(options.all ? { all: true } : {}) })
+        .filter((f) => !(f.problem === "missing" && createdBy(willRun, f)));
+      return { pending: pending.map((m) => m.id), findings, clean: !findings.some((f) => f.severity === "error") };
     }),
 
     down: (options = {}) => guarded(async () => {
       const steps = validSteps(options.steps);
       if ((await session.ledgerColumns(db)) === undefined) return { reverted: [] };
       return withLock(options.onProgress, async (conn, progress) => {
+        await prepareLedger(conn);
         const entries = await ledger.readExisting(conn);
         const toRevert = plan.revertOrder(entries, steps);
         plan.refuseChanged(entries, new Set(toRevert.map((m) => m.id)));
@@ -229,23 +369,27 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
           checksum,
           appliedChecksum: entry?.checksum ?? null,
           progress: entry && entry.stepsApplied !== null ? { stepsApplied: entry.stepsApplied, steps: m.up.length } : null,
+          baselined: entry?.baselined ?? false,
         };
       });
       const unknown: MigrationStatus[] = entries
         .filter((e) => !migrations.some((m) => m.id === e.id))
         .map((e) => ({
-          id: e.id, name: e.name, state: "unknown", appliedAt: e.appliedAt, durationMs: e.durationMs, checksum: null, appliedChecksum: e.checksum, progress: null,
+          id: e.id, name: e.name, state: "unknown", appliedAt: e.appliedAt, durationMs: e.durationMs, checksum: null, appliedChecksum: e.checksum, progress: null, baselined: e.baselined,
         }));
       return [...known, ...unknown];
     }),
 
     sql(options = {}) {
       const direction = options.direction ?? "up";
-      const ordered = direction === "up" ? migrations : [...migrations].reverse();
-      return ordered
-        .map((m) => `-- ${m.id} (${direction}): ${m.name}\n${renderMigration(renderer, m, direction).map((s) => `${s};\n`).join("")}`)
+      // The down files come newest first already: the order they revert in.
+      return sqlFiles(renderer, session.applyMode, migrations, plan)
+        .filter((f) => f.direction === direction)
+        .map((f) => f.sql)
         .join("\n");
     },
+
+    sqlFiles: () => sqlFiles(renderer, session.applyMode, migrations, plan),
 
     cleanupExpiredSessions: () => guarded(() => dialect.cleanupExpiredSessions(db)),
 

@@ -3,7 +3,11 @@ import type { Direction } from "./plan.js";
 /** Reported while `up` or `down` runs, so that a caller can show progress. */
 export type MigrationEvent =
   | { type: "start"; direction: Direction; id: string; name: string }
-  | { type: "done"; direction: Direction; id: string; name: string; durationMs: number };
+  | {
+      type: "done"; direction: Direction; id: string; name: string; durationMs: number;
+      /** Recorded as applied because its tables already existed (adoption), not run. */
+      baselined?: boolean;
+    };
 
 export interface Progress {
   start(event: MigrationEvent): void;
