@@ -178,6 +178,17 @@ export function adoptionSuite(harness: AdapterHarness): void {
       });
     });
 
+    it("a table named like the ledger that is not ours stops up and baseline; nothing is written to it", async () => {
+      await db.execute([...fixtures.core, "CREATE TABLE better_auth_migrations (version INTEGER PRIMARY KEY)"]);
+      await withMigrator(db, async (migrator) => {
+        for (const attempt of [() => migrator.up(), () => migrator.baseline(), () => migrator.status()]) {
+          await expect(attempt()).rejects.toMatchObject({ code: "FOREIGN_LEDGER" });
+        }
+      });
+      expect(await db.kysely.selectFrom("better_auth_migrations").selectAll().execute()).toEqual([]);
+      expect(await db.kysely.selectFrom("organization").selectAll().execute().catch(() => "absent")).toBe("absent");
+    });
+
     for (const breakage of fixtures.breakages) {
       it(`refuses, changing nothing, when ${breakage.name}; check names it`, async () => {
         await db.execute([...fixtures.core, ...breakage.statements]);
