@@ -1,28 +1,26 @@
-import { EXIT, type ExitCode } from "./exit-codes.js";
+import { type CliErrorCode, ERROR_EXIT, type ErrorCode, type ExitCode, isErrorCode } from "./exit-codes.js";
 
-/** An error the CLI reports as one line and a hint, with its own exit status. */
+/** An error the CLI reports as one line and a hint; its exit status is its code's (ERROR_EXIT). */
 export class CliError extends Error {
-  readonly code: string;
+  readonly code: CliErrorCode;
   readonly exitCode: ExitCode;
   readonly hint: string | undefined;
-  constructor(code: string, message: string, options: { exitCode?: ExitCode; hint?: string } = {}) {
+  constructor(code: CliErrorCode, message: string, options: { hint?: string } = {}) {
     super(message);
     this.name = "CliError";
     this.code = code;
-    this.exitCode = options.exitCode ?? EXIT.USAGE;
+    this.exitCode = ERROR_EXIT[code];
     this.hint = options.hint;
   }
 }
 
-const DATABASE_ACCESS = new Set(["UNREACHABLE", "AUTHENTICATION_FAILED", "DATABASE_NOT_FOUND", "READ_ONLY", "PERMISSION_DENIED"]);
-const USAGE = new Set(["INVALID_OPTIONS", "INVALID_EXTENSION"]);
+/** The documented code of any error: ours, the library's and the adapters', or ERROR for anything else. */
+export function errorCodeOf(error: unknown): ErrorCode {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return isErrorCode(code) ? code : "ERROR";
+}
 
-/** The exit status for any error: ours, the library's (by its code), or an unexpected one. */
+/** The exit status for any error, by its code. */
 export function exitCodeOf(error: unknown): ExitCode {
-  if (error instanceof CliError) return error.exitCode;
-  const code = (error as { code?: unknown })?.code;
-  if (typeof code === "string" && DATABASE_ACCESS.has(code)) return EXIT.DATABASE;
-  if (typeof code === "string" && USAGE.has(code)) return EXIT.USAGE;
-  if (code === "ADOPTION_REFUSED") return EXIT.DRIFT;
-  return EXIT.FAILED;
+  return ERROR_EXIT[errorCodeOf(error)];
 }

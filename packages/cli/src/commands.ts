@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { Finding, MigrationStatus, Migrator } from "@better-auth/migrate-core";
+import type { Finding, MigrationEvent, MigrationStatus, Migrator } from "@better-auth/migrate-core";
 import { type AdapterModule, loadAdapter } from "./adapters.js";
 import { CliError } from "./cli-error.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
@@ -41,22 +41,33 @@ async function confirmed(ctx: CommandContext, command: string, question: string)
   if (ctx.options.yes) return;
   if (!ctx.confirm) {
     throw new CliError("NOT_CONFIRMED", `${command} changes the database and there is no terminal to confirm in.`, {
-      exitCode: EXIT.NOT_CONFIRMED,
       hint: `Pass --yes to run ${command} without asking.`,
     });
   }
   if (!(await ctx.confirm(question))) {
-    throw new CliError("NOT_CONFIRMED", `${command} cancelled; nothing was changed.`, { exitCode: EXIT.NOT_CONFIRMED });
+    throw new CliError("NOT_CONFIRMED", `${command} cancelled; nothing was changed.`);
   }
+}
+
+/**
+ * Progress lines for people: each migration when it is done (with `verb`), and, while another run
+ * holds the migration lock, whom this one waits for (on stderr: it is not the command's result).
+ */
+function reportProgress(ctx: CommandContext, verb: (event: MigrationEvent & { type: "done" }) => string): (event: MigrationEvent) => void {
+  return (event) => {
+    if (event.type === "done") ctx.out.say(`  ${verb(event)} ${event.id}  (${event.durationMs} ms)`);
+    if (event.type === "waiting") {
+      const seconds = Math.round(event.waitedMs / 1000);
+      ctx.out.say(`  waiting for the migration lock${seconds > 0 ? ` (${seconds} s)` : ""}: held by ${event.holder?.description ?? "another run"}`, "stderr");
+    }
+  };
 }
 
 export const up: Command = (ctx) =>
   withMigrator(ctx, async (migrator) => {
     const started = performance.now();
     const { applied, baselined } = await migrator.up({
-      onProgress: (event) => {
-        if (event.type === "done") ctx.out.say(`  ${event.baselined ? "baselined" : "applied"} ${event.id}  (${event.durationMs} ms)`);
-      },
+      onProgress: reportProgress(ctx, (event) => (event.baselined ? "baselined" : "applied")),
     });
     const total = Math.round(performance.now() - started);
     if (baselined.length > 0) ctx.out.say(`Adopted existing tables: ${baselined.map((m) => m.id).join(", ")} recorded as applied (baselined).`);
@@ -78,9 +89,9 @@ export const down: Command = (ctx) =>
     await confirmed(ctx, "down", `Revert ${doomed.join(", ")} on ${ctx.target.display}? Data in the tables it drops is lost. [y/N] `);
     const { reverted } = await migrator.down({
       steps,
-      onProgress: (event) => {
-        if (event.type === "done") ctx.out.say(`  reverted ${event.id}  (${event.durationMs} ms)`);
-      },
+      // Exactly what was confirmed, or nothing: another run may have reverted something meanwhile.
+      expect: doomed,
+      onProgress: reportProgress(ctx, () => "reverted"),
     });
     ctx.out.say(`${plural(reverted.length, "migration")} reverted.`);
     ctx.out.result({ database: ctx.target.display, reverted });
@@ -155,9 +166,7 @@ export const check: Command = (ctx) =>
 export const baseline: Command = (ctx) =>
   withMigrator(ctx, async (migrator) => {
     const result = await migrator.baseline({
-      onProgress: (event) => {
-        if (event.type === "done") ctx.out.say(`  baselined ${event.id}  (${event.durationMs} ms)`);
-      },
+      onProgress: reportProgress(ctx, () => "baselined"),
     });
     ctx.out.say(
       `${plural(result.baselined.length, "migration")} recorded as applied.` +

@@ -5,13 +5,21 @@ const DATABASE = `Database:
                      ./better-auth.db. postgres:// and postgresql:// need @better-auth/migrate-pg,
                      mysql:// and mariadb:// need @better-auth/migrate-mysql; sqlite:, file: or a
                      path use @better-auth/migrate-sqlite (always installed).
+                     A path without a scheme is taken only when it is unambiguous: it starts with
+                     ./, ../ or / (or C:\\), or ends in .db, .sqlite, .sqlite3 or .db3, or is
+                     :memory:; and it holds no key=value pair. Anything else (a libpq string such as
+                     "host=… dbname=…", a bare word) is refused with exit status 2, and nothing is
+                     created. Percent-encode / ? # @ % in a URL's password (an @ after the host, or a
+                     #, is refused); the password is never printed.
   --json             print one JSON document on stdout instead of text
-  --lock-timeout MS  how long to wait for another run's migration lock (default 60000)
-  --connect-timeout MS  how long to wait for a database server to answer (default 10000)`;
+  --lock-timeout MS  how long to wait for another run's migration lock (default 60000, at most
+                     86400000: one day)
+  --connect-timeout MS  how long to wait for a database server to answer (default 10000, at most
+                     3600000: one hour)`;
 
 export const COMMANDS: Record<string, { summary: string; usage: string; details?: string }> = {
   up: { summary: "apply every pending migration", usage: "up [--url URL] [--json]", details: "Prints each migration as it is applied, with its duration. Several runners at once are safe: one applies, the others wait and find nothing to do." },
-  down: { summary: "revert the newest migrations (destructive)", usage: "down [--steps N] [--yes] [--url URL] [--json]", details: "Reverts one migration, or N with --steps. Asks first in a terminal; without a terminal it needs --yes.\n  --steps N          how many migrations to revert (default 1)\n  --yes              do not ask" },
+  down: { summary: "revert the newest migrations (destructive)", usage: "down [--steps N] [--yes] [--url URL] [--json]", details: "Reverts one migration, or N with --steps. Asks first in a terminal (anything but y or yes, and Ctrl+D or Ctrl+C,\nis a no: exit status 5); without a terminal it needs --yes.\n  --steps N          how many migrations to revert (default 1)\n  --yes              do not ask" },
   status: { summary: "list migrations: applied, pending, partial, changed or unknown", usage: "status [--check] [--url URL] [--json]", details: "  --check            exit with status 3 when anything is pending, partial, changed or unknown (to gate a deploy)" },
   check: {
     summary: "compare the live database with the model, table by table (changes nothing)",

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { CliError, exitCodeOf } from "./cli-error.js";
+import { CliError, errorCodeOf, exitCodeOf } from "./cli-error.js";
 import { baseline, check, cleanup, type Command, dbCreate, dbDrop, down, sqlText, status, up } from "./commands.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import { COMMANDS, commandHelp, generalHelp } from "./help.js";
-import { Output, type Streams } from "./output.js";
+import { forPeople, Output, type Streams } from "./output.js";
 import { renderOnlyTarget, resolveTarget } from "./target.js";
 
 export interface Io extends Streams {
@@ -14,10 +14,15 @@ export interface Io extends Streams {
 
 const HANDLERS: Record<string, Command> = { up, down, status, check, baseline, sql: sqlText, cleanup, "db create": dbCreate, "db drop": dbDrop };
 
-function positiveInteger(name: string, text: string | undefined): number | undefined {
+/** The largest values the timeouts take: far beyond any sensible wait, and within Node's timers (2^31 - 1 ms). */
+export const MAX_CONNECT_TIMEOUT_MS = 3_600_000;
+export const MAX_LOCK_TIMEOUT_MS = 86_400_000;
+
+function positiveInteger(name: string, text: string | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new CliError("BAD_OPTION", `${name} needs a positive whole number, not "${text}".`);
+  const n = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new CliError("BAD_OPTION", `${name} needs a positive whole number, not "${quoteArgument(text)}".`);
+  if (n > max) throw new CliError("BAD_OPTION", `${name} is at most ${max} (ms), not ${n}.`, { hint: `A longer wait is not useful; ${max} ms is ${max / 3_600_000} h.` });
   return n;
 }
 
@@ -68,7 +73,7 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
       return EXIT.USAGE;
     }
     const handler = HANDLERS[name];
-    if (!handler) throw new CliError("UNKNOWN_COMMAND", `Unknown command "${quoteArgument(positionals.join(" "))}".`, { hint: "See better-auth-migrate --help." });
+    if (!handler) throw new CliError("UNKNOWN_COMMAND", `Unknown command "${positionals.map(quoteArgument).join(" ")}".`, { hint: "See better-auth-migrate --help." });
     const expected = name.startsWith("db ") ? 2 : 1;
     if (positionals.length > expected) {
       throw new CliError("BAD_ARGUMENT", `Unexpected argument "${quoteArgument(positionals[expected]!)}".`, { hint: `See better-auth-migrate ${name} --help; a database URL goes after --url.` });
@@ -81,6 +86,9 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
     if (values.dialect !== undefined && databaseGiven) {
       throw new CliError("BAD_OPTION", "--dialect is for rendering without a database; the URL already names the dialect.", { hint: "Leave out either --dialect or --url/DATABASE_URL." });
     }
+    const lockTimeoutMs = positiveInteger("--lock-timeout", values["lock-timeout"], MAX_LOCK_TIMEOUT_MS);
+    const connectTimeoutMs = positiveInteger("--connect-timeout", values["connect-timeout"], MAX_CONNECT_TIMEOUT_MS);
+    const steps = positiveInteger("--steps", values.steps);
     const target = values.dialect !== undefined ? renderOnlyTarget(values.dialect) : resolveTarget(values.url, io.env);
     const announce = target.embedded
       ? `Using the embedded SQLite database ${target.display} (no --url or DATABASE_URL set).`
@@ -88,9 +96,6 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
     out.say(announce, name === "sql" ? "stderr" : "stdout");
 
     const interactive = Boolean(io.stdin.isTTY && io.stdout.isTTY);
-    const lockTimeoutMs = positiveInteger("--lock-timeout", values["lock-timeout"]);
-    const connectTimeoutMs = positiveInteger("--connect-timeout", values["connect-timeout"]);
-    const steps = positiveInteger("--steps", values.steps);
     return await handler({
       target,
       out,
@@ -98,26 +103,43 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
       confirm: interactive ? (question) => ask(question, io) : undefined,
     });
   } catch (error) {
-    const e = error as { code?: unknown; message?: unknown; hint?: unknown };
+    const e = error as { code?: unknown; message?: unknown; hint?: unknown; migrationId?: unknown; applied?: unknown } | null | undefined;
+    const code = errorCodeOf(error);
+    const message = typeof e?.message === "string" ? e.message : String(error);
     out.error({
-      code: typeof e?.code === "string" ? e.code : "ERROR",
-      message: typeof e?.message === "string" ? e.message.split("\n")[0]! : String(error),
+      code,
+      // Our own messages are one line (with database text escaped when shown); an unexpected
+      // error's first line is what it says.
+      message: code === "ERROR" ? message.split("\n")[0]! : message,
       hint: typeof e?.hint === "string" ? e.hint : undefined,
+      ...(code === "ERROR" && typeof e?.code === "string" ? { driverCode: e.code } : {}),
+      ...(typeof e?.migrationId === "string" ? { migrationId: e.migrationId } : {}),
+      ...(Array.isArray(e?.applied) ? { applied: e.applied as { id: string; durationMs: number }[] } : {}),
     });
     return exitCodeOf(error);
   }
 }
 
-/** Arguments are echoed in errors, but a URL never: it may carry a password in any form. */
+/**
+ * Arguments are echoed in errors only when they hold nothing but plain name characters: a URL, a
+ * key=value connection string or anything else may carry a password in any form.
+ */
 function quoteArgument(text: string): string {
-  return text.includes("://") ? "(a URL)" : text;
+  if (text.includes("://") || text.includes("@")) return "(a URL)";
+  return /^[\w.,:/+-]{1,64}$/.test(text) ? text : "(not shown)";
 }
 
+/** Asks in the terminal. Anything but y or yes is a no; so are end of input (Ctrl+D) and Ctrl+C. */
 async function ask(question: string, io: Io): Promise<boolean> {
   const { createInterface } = await import("node:readline/promises");
   const rl = createInterface({ input: io.stdin, output: io.stdout as NodeJS.WritableStream });
+  // Ctrl+C and Ctrl+D reject the question ("Aborted with Ctrl+D"); end of input may also just close
+  // the interface, leaving the question unanswered. Each is a no.
+  const closed = new Promise<string>((resolve) => rl.once("close", () => resolve("")));
+  const answered = rl.question(forPeople(question)).catch(() => "");
   try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
+    const answer = await Promise.race([answered, closed]);
+    return /^y(es)?$/i.test(answer.trim());
   } finally {
     rl.close();
   }

@@ -92,6 +92,63 @@ describe(`better-auth-migrate on PostgreSQL ${server.version}`, () => {
       }
     });
 
+    // Issue 13, item 9: each of these exited 1 without a hint.
+    describe("a connection that cannot be made: exit status 4, one line and a hint, for the migrator and for db create", () => {
+      const expectAccessError = (result: { code: number | null; stdout: string; stderr: string }, what: string, message: RegExp) => {
+        expect(result.code, `${what}: ${result.stdout}${result.stderr}`).toBe(4);
+        expect(result.stderr, what).toMatch(message);
+        // Driver warnings (pg's about sslmode) come first, one line each.
+        expect(result.stderr, what).toMatch(/^(warning: [^\n]+\n)*error: [^\n]+\nhint: [^\n]+\n$/);
+        expect(result.stdout + result.stderr, what).not.toContain(secret);
+      };
+      const commands = (url: string) => [["status", "--url", url], ["db", "create", "--url", url]];
+
+      it("a server that accepts the TCP connection, then closes it", async () => {
+        const closing: Server = createServer((socket) => socket.end());
+        await new Promise<void>((resolve) => closing.listen(0, "127.0.0.1", resolve));
+        const { port } = closing.address() as { port: number };
+        try {
+          const url = withUrl(db.url, (u) => { u.port = String(port); u.password = secret; });
+          for (const args of commands(url)) {
+            const result = await runCli(args, { cwd, timeoutMs: 15_000 });
+            expectAccessError(result, args[0]!, /^error: .*PostgreSQL at 127\.0\.0\.1:\d+/);
+          }
+        } finally {
+          closing.close();
+        }
+      });
+
+      it("db create against a server that never answers gives up after --connect-timeout", async () => {
+        const silent: Server = createServer(() => undefined);
+        await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+        const { port } = silent.address() as { port: number };
+        try {
+          const url = withUrl(db.url, (u) => { u.port = String(port); u.password = secret; });
+          const result = await runCli(["db", "create", "--url", url, "--connect-timeout", "500"], { cwd, timeoutMs: 15_000 });
+          expectAccessError(result, "db create", /^error: Cannot reach PostgreSQL at 127\.0\.0\.1:\d+ \(connection timed out\)\.\n/);
+        } finally {
+          silent.close();
+        }
+      });
+
+      it("?host= naming a Unix socket directory that does not exist", async () => {
+        const missing = join(cwd, "no-such-socket-dir");
+        const url = `postgresql://better_auth_owner:${secret}@localhost/${db.name}?host=${encodeURIComponent(missing)}`;
+        for (const args of commands(url)) {
+          const result = await runCli(args, { cwd });
+          expectAccessError(result, args[0]!, new RegExp(`^error: Cannot reach PostgreSQL at ${missing.replaceAll("/", "\\/")}/\\.s\\.PGSQL\\.5432 \\(no such socket\\)\\.\\nhint: .*socket`));
+        }
+      });
+
+      it("sslmode=require against a server without TLS", async () => {
+        const url = withUrl(db.url, (u) => { u.password = secret; u.searchParams.set("sslmode", "require"); });
+        for (const args of commands(url)) {
+          const result = await runCli(args, { cwd });
+          expectAccessError(result, args[0]!, /^(warning: [^\n]+\n)*error: PostgreSQL at 127\.0\.0\.1:\d+ does not accept TLS connections, and the URL requires TLS \(sslmode=require\)\.\nhint: /);
+        }
+      });
+    });
+
     it("read-only target", async () => {
       await db.admin(`ALTER DATABASE ${db.name} SET default_transaction_read_only = on`);
       const result = await runCli(["up", "--url", db.url], { cwd });

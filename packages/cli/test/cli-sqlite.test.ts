@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,7 +31,7 @@ describe("better-auth-migrate on SQLite", () => {
     const general = await runCli(["--help"], { cwd });
     expect(general.code).toBe(0);
     for (const command of ["up", "down", "status", "check", "baseline", "sql", "cleanup", "db create", "db drop"]) expect(general.stdout).toContain(`  ${command} `);
-    expect(general.stdout).toMatch(/Exit status:\n  0  success\n  1 .*\n  2 .*\n  3 .*\n  4 .*\n  5 .*\n  6  check: the database differs from the model/);
+    expect(general.stdout).toMatch(/Exit status:\n  0  success\n  1 .*\n(       .*\n)+  2 .*\n(       .*\n)+  3 .*\n  4 .*\n(       .*\n)+  5 .*\n(       .*\n)+  6  check: the database differs from the model.*\n       ADOPTION_REFUSED\n/);
     for (const command of ["up", "down", "status", "check", "baseline", "sql", "cleanup", "db create", "db drop"]) {
       const help = await runCli([...command.split(" "), "--help"], { cwd });
       expect(help.code, command).toBe(0);
@@ -225,6 +225,51 @@ describe("better-auth-migrate on SQLite", () => {
     expect(tablesIn(join(cwd, "better-auth.db"))).toEqual(["accounts", "sessions", "users"]);
   });
 
+  it("down in a terminal: Ctrl+D (end of input) or Ctrl+C at the prompt is a no, exit status 5", async () => {
+    await runCli(["up"], { cwd });
+    // Waits for the question, then presses the keys in the pseudo-terminal that script(1) gives the CLI.
+    const pressAtPrompt = (keys: string) =>
+      new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+        const child = spawn("script", ["-qec", `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} down`, "/dev/null"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
+        let output = "";
+        let pressed = false;
+        child.stdout.on("data", (d: Buffer) => {
+          output += d.toString();
+          if (!pressed && output.includes("[y/N]")) {
+            pressed = true;
+            child.stdin.end(keys);
+          }
+        });
+        child.on("error", reject);
+        child.on("close", (code) => resolve({ code, output }));
+      });
+    for (const [name, keys] of [["Ctrl+D", "\x04"], ["Ctrl+C", "\x03"]] as const) {
+      const result = await pressAtPrompt(keys);
+      expect(result.code, `${name}: ${result.output}`).toBe(5);
+      expect(result.output, name).toContain("error: down cancelled; nothing was changed.");
+      expect(tablesIn(join(cwd, "better-auth.db")), name).toEqual(SIX_TABLES);
+    }
+  });
+
+  it("status shows ids and names from the ledger with control characters escaped: no forged lines, no terminal escapes", async () => {
+    await runCli(["up"], { cwd });
+    const db = new Database(join(cwd, "better-auth.db"));
+    const forged = "0003_x\n  applied  0004_forged  (1 ms)\r\x1b[2K\x1b[31mUp to date.\u202e";
+    db.prepare("INSERT INTO better_auth_migrations (id, name, checksum, applied_at, duration_ms) VALUES (?, ?, 'c', '2024-01-01T00:00:00.000Z', 1)").run(forged, "name\x1b]0;title\x07");
+    db.exec(`CREATE INDEX "users_x\x1b[2J\n    error    forged" ON users (name)`);
+    db.close();
+    const status = await runCli(["status"], { cwd });
+    expect(status.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f\u202e]/);
+    expect(status.stdout).toContain("  unknown  0003_x\\n  applied  0004_forged  (1 ms)\\r\\x1b[2K\\x1b[31mUp to date.\\u202e");
+    expect(status.stdout.split("\n").filter((line) => /^\s*applied\s+0004_forged/.test(line))).toEqual([]);
+    // --json carries the id exactly, escaped as JSON escapes it.
+    const json = JSON.parse((await runCli(["status", "--json"], { cwd })).stdout);
+    expect(json.migrations.map((m: { id: string }) => m.id)).toContain(forged);
+    const check = await runCli(["check"], { cwd });
+    expect(check.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]/);
+    expect(check.stdout).toContain("users_x\\x1b[2J\\n    error    forged");
+  });
+
   it("cleanup deletes expired and inactive sessions and prints the count", async () => {
     await runCli(["up"], { cwd });
     const db = new Database(join(cwd, "better-auth.db"));
@@ -264,7 +309,7 @@ describe("better-auth-migrate on SQLite", () => {
       [["up", "--url", "http://example.com/db"], /^error: Unknown database URL scheme "http:"\.\nhint: Use postgres:\/\//],
       [["up", "--url", "postgres://user:p4ss@[bad/db"], /^error: The postgres:\/\/ URL is not a valid URL\.\nhint: /],
       [["up", "postgres://user:p4ss@127.0.0.1/db"], /^error: Unexpected argument "\(a URL\)"\.\nhint: .*after --url/],
-      [["postgres://user:p4ss@127.0.0.1/db", "up"], /^error: Unknown command "\(a URL\)"\.\nhint: /],
+      [["postgres://user:p4ss@127.0.0.1/db", "up"], /^error: Unknown command "\(a URL\) up"\.\nhint: /],
       [["up", "--url", "postgres://user@127.0.0.1:1/db?password=p4ss", "--bogus"], /^error: Unknown option '--bogus'/],
     ];
     for (const [args, expected] of cases) {
@@ -273,6 +318,100 @@ describe("better-auth-migrate on SQLite", () => {
       expect(result.stderr, args.join(" ")).toMatch(expected);
       expect(result.stdout + result.stderr, args.join(" ")).not.toContain("p4ss");
     }
+  });
+
+  it("refuses a libpq connection string, or anything that is neither a URL nor an unambiguous SQLite path: exit 2, the accepted forms, no password, no file", async () => {
+    const libpq = "host=localhost port=5432 user=app password=Hunter2Pw dbname=app";
+    const runs: [string, string[], Record<string, string>][] = [
+      ["--url", ["up", "--url", libpq], {}],
+      ["DATABASE_URL", ["up"], { DATABASE_URL: libpq }],
+      ["--json", ["status", "--json", "--url", libpq], {}],
+      ["sql", ["sql", "--url", libpq], {}],
+      ["quoted", ["up", "--url", "host='db.internal' password='Hunter2Pw x' dbname=app"], {}],
+      ["sqlite: scheme", ["up", "--url", "sqlite:host=db password=Hunter2Pw"], {}],
+    ];
+    for (const [name, args, env] of runs) {
+      const result = await runCli(args, { cwd, env });
+      expect(result.code, name).toBe(2);
+      const output = result.stdout + result.stderr;
+      expect(output, name).not.toContain("Hunter2Pw");
+      expect(output, name).toMatch(/key=value/);
+      expect(output, name).toMatch(/postgres:\/\/user@host:5432\/.*user:password@.*sqlite:PATH.*\.db/);
+    }
+    expect((await runCli(["up"], { cwd, env: { DATABASE_URL: libpq } })).stderr).toMatch(/^error: DATABASE_URL is a key=value connection string .*\nhint: /);
+    for (const ambiguous of ["mydatabase", "prod db", "auth.db.bak"]) {
+      const result = await runCli(["up", "--url", ambiguous], { cwd });
+      expect(result.code, ambiguous).toBe(2);
+      expect(result.stderr, ambiguous).toMatch(/^error: The --url value is neither a database URL nor an SQLite file path\.\nhint: Give one of: postgres:\/\//);
+    }
+    expect(readdirSync(cwd)).toEqual([]);
+    // What stays accepted: an explicit path, a known extension, :memory:.
+    for (const path of ["auth.db", "./data", "store.sqlite3", ":memory:", `${cwd}/abs`]) {
+      const result = await runCli(["up", "--url", path], { cwd });
+      expect(result.code, `${path}: ${result.stderr}`).toBe(0);
+    }
+    expect(readdirSync(cwd).sort()).toEqual(["abs", "auth.db", "data", "store.sqlite3"]);
+  });
+
+  it("never prints a password, however it is written: unencoded / ? # @, as a positional argument, in --json, in errors", async () => {
+    const secret = "S3cretPw";
+    // Refused (exit 2): the URL parser would take the user name for the host and the password for the path.
+    const refused = [
+      `postgres://u:2024/${secret}@127.0.0.1:1/db`,
+      `postgres://u:8080?${secret}@127.0.0.1:1/db`,
+      `postgres://u:443#${secret}@127.0.0.1:1/db`,
+      `postgresql://u:a/b?c#${secret}@127.0.0.1:1/db`,
+      `mysql://u:2024/${secret}@127.0.0.1:1/db`,
+      `mariadb://u:1#${secret}@127.0.0.1:1/db`,
+    ];
+    for (const url of refused) {
+      for (const args of [["sql", "--url", url], ["status", "--url", url], ["status", "--json", "--url", url], ["up", url], ["db", "create", url], [url]]) {
+        const result = await runCli(args, { cwd, env: { DATABASE_URL: url } });
+        expect(result.code, `${args.join(" ")}`).toBe(2);
+        expect(result.stdout + result.stderr, args.join(" ")).not.toContain(secret);
+      }
+      expect((await runCli(["status", "--url", url], { cwd })).stderr).toMatch(/^error: The (postgres|postgresql|mysql|mariadb):\/\/ URL has (an @ after its host|a #.*): does the password hold an unencoded \/, \? or #\?\nhint: Percent-encode/);
+    }
+    // Accepted (the parser finds the password), and masked wherever the URL is shown.
+    const accepted = [`postgres://u:${secret}@127.0.0.1:1/db`, `postgres://u:p@ss:${secret}@127.0.0.1:1/db`, `postgres://u:[${secret}] x@127.0.0.1:1/db`, `postgres://u@127.0.0.1:1/db?password=${secret}`, `postgres://127.0.0.1:1/db?user=me@example.com&sslpassword=${secret}`];
+    for (const url of accepted) {
+      const sql = await runCli(["sql", "--url", url], { cwd });
+      expect(sql.code, url).toBe(0);
+      expect(sql.stderr, url).toMatch(/^Database: postgres:\/\/.*\*\*\*/);
+      expect(sql.stdout + sql.stderr, url).not.toContain(secret);
+      const json = await runCli(["sql", "--json", "--url", url], { cwd });
+      expect(json.stdout + json.stderr, url).not.toContain(secret);
+    }
+    // Arguments that are not plain words are not echoed.
+    for (const args of [["up", `host=h password=${secret}`], ["up", "--steps", `password=${secret}`], ["db", `u:${secret}@h`]]) {
+      const result = await runCli(args, { cwd });
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(result.stdout + result.stderr, args.join(" ")).not.toContain(secret);
+    }
+  });
+
+  it("a malformed URL is bad usage: exit 2 with a hint, not an unexpected error", async () => {
+    for (const url of ["sqlite:%zz", "file:./a%2.db", "postgres://%zz@127.0.0.1:1/db", "postgres://u:%zz@127.0.0.1:1/db", "mysql://u@127.0.0.1:1/%zz", "postgres:127.0.0.1/db"]) {
+      for (const command of ["status", "sql"]) {
+        const result = await runCli([command, "--url", url], { cwd });
+        expect(result.code, `${command} ${url}: ${result.stdout}${result.stderr}`).toBe(2);
+        expect(result.stderr, url).toMatch(/^(Database: .*\n)?error: .*\nhint: .+\n$/);
+      }
+    }
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it("refuses timeouts beyond their documented maximum instead of overflowing Node's timer", async () => {
+    for (const [option, value, max] of [["--connect-timeout", "99999999999", "3600000"], ["--lock-timeout", "99999999999", "86400000"], ["--connect-timeout", "3600001", "3600000"]]) {
+      const result = await runCli(["status", "--url", "./x.db", option!, value!], { cwd });
+      expect(result.code, option).toBe(2);
+      expect(result.stderr, option).toMatch(new RegExp(`^error: ${option} is at most ${max} \\(ms\\), not ${value}\\.\\nhint: `));
+    }
+    expect((await runCli(["status", "--url", "./x.db", "--connect-timeout", "3600000", "--lock-timeout", "86400000"], { cwd })).code).toBe(0);
+    expect((await runCli(["status", "--url", "./x.db", "--lock-timeout", "0x10"], { cwd })).code).toBe(2);
+    const help = await runCli(["--help"], { cwd });
+    expect(help.stdout).toMatch(/--connect-timeout MS[^]*?at most\s+3600000\b/);
+    expect(help.stdout).toMatch(/--lock-timeout MS[^]*?at most\s+86400000\b/);
   });
 
   it("refuses to run on Node.js older than 22, in one line", async () => {

@@ -3,6 +3,13 @@ export class MigrateError extends Error {
   readonly code: string;
   /** What to do about it, when there is something to do. */
   readonly hint: string | undefined;
+  /** The migration the error happened in, when it happened in one (set by the runner). */
+  migrationId: string | undefined;
+  /**
+   * What the failed call applied (or baselined) before the error, in order: committed and recorded
+   * in the ledger, so not undone by the failure (set by the runner).
+   */
+  applied: readonly { readonly id: string; readonly name: string; readonly durationMs: number }[] = [];
   constructor(code: string, message: string, options?: { hint?: string; cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
@@ -13,7 +20,7 @@ export class MigrateError extends Error {
 
 /** An extension (or the set of extensions) does not fit the schema; nothing was run. */
 export class InvalidExtensionError extends MigrateError {
-  readonly migrationId: string;
+  declare migrationId: string;
   constructor(migrationId: string, why: string) {
     super("INVALID_EXTENSION", `Extension ${migrationId}: ${why}`);
     this.migrationId = migrationId;
@@ -53,12 +60,43 @@ export class UnknownMigrationError extends MigrateError {
   }
 }
 
+/** What `down` would revert is no longer what was confirmed (another run changed the database meanwhile). */
+export class PlanChangedError extends MigrateError {
+  readonly confirmed: readonly string[];
+  readonly now: readonly string[];
+  constructor(confirmed: readonly string[], now: readonly string[]) {
+    super(
+      "PLAN_CHANGED",
+      `The database changed since the revert of ${confirmed.join(", ") || "nothing"} was confirmed: it would now revert ${now.join(", ") || "nothing"}. Nothing was reverted.`,
+      { hint: "Look at status, then run down again and confirm what it asks now." },
+    );
+    this.confirmed = confirmed;
+    this.now = now;
+  }
+}
+
+/**
+ * A migration's DDL waited longer than its lock timeout for a table that a long transaction keeps
+ * busy, and gave up rather than hold every other query on that table in the queue behind it.
+ * Nothing of that migration was applied.
+ */
+export class TableBusyError extends MigrateError {
+  constructor(detail: string, timeoutMs: number) {
+    super("TABLE_BUSY", `A table the migration changes stayed in use by another transaction for more than ${timeoutMs} ms (${detail}); nothing of the migration was applied.`, {
+      hint: "Retry when the long transaction has ended (pg_stat_activity shows it), or allow a longer wait with ddlLockTimeoutMs.",
+    });
+  }
+}
+
 /** Another runner held the migration lock for longer than the timeout. */
 export class LockTimeoutError extends MigrateError {
-  constructor(timeoutMs: number) {
-    super("LOCK_TIMEOUT", `Another migration run held the lock for more than ${timeoutMs} ms.`, {
-      hint: "Wait for the other run to finish, or raise lockTimeoutMs.",
+  /** Who held it, as far as the dialect can tell. */
+  readonly holder: string | undefined;
+  constructor(timeoutMs: number, holder?: string) {
+    super("LOCK_TIMEOUT", `Another migration run held the lock for more than ${timeoutMs} ms${holder ? `: ${holder}` : ""}.`, {
+      hint: "Wait for the other run to finish, or wait longer: --lock-timeout MS on the command line, lockTimeoutMs in code.",
     });
+    this.holder = holder;
   }
 }
 
@@ -74,7 +112,7 @@ export interface PartialProgress {
  * is left when even that failed (the connection was lost, say).
  */
 export class MigrationFailedError extends MigrateError {
-  readonly migrationId: string;
+  declare migrationId: string;
   readonly statement: string | undefined;
   readonly partial: PartialProgress | undefined;
   constructor(migrationId: string, cause: unknown, options: { statement?: string; partial?: PartialProgress } = {}) {
@@ -93,7 +131,7 @@ export class MigrationFailedError extends MigrateError {
 
 /** A NOT NULL column without a default cannot be added to a table that already has rows. */
 export class UnsafeColumnError extends MigrateError {
-  readonly migrationId: string;
+  declare migrationId: string;
   readonly table: string;
   readonly column: string;
   constructor(migrationId: string, table: string, column: string) {
@@ -109,6 +147,13 @@ export class UnsafeColumnError extends MigrateError {
 export type DatabaseAccessProblem =
   /** No server answers at that address, or not within the connection timeout. */
   | "UNREACHABLE"
+  /**
+   * The connection broke during the run (the session was terminated, the server restarted): what was
+   * in progress was rolled back, or is recorded as partly applied where DDL is not transactional.
+   */
+  | "CONNECTION_LOST"
+  /** The disk (or the database's size limit) is full. */
+  | "DISK_FULL"
   /** The server refused the user name or password. */
   | "AUTHENTICATION_FAILED"
   /** The server (or the file system) has no database of that name. */
@@ -118,7 +163,7 @@ export type DatabaseAccessProblem =
   /** The login works but lacks a privilege the migration needs. */
   | "PERMISSION_DENIED";
 
-/** The database cannot be used as asked. `code` says why; nothing was changed. */
+/** The database cannot be used as asked. `code` says why; what was in progress was not applied. */
 export class DatabaseAccessError extends MigrateError {
   declare readonly code: DatabaseAccessProblem;
   constructor(code: DatabaseAccessProblem, message: string, options: { hint: string; cause?: unknown }) {

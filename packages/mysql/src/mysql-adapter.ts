@@ -1,21 +1,15 @@
 import {
-  type DatabaseAccessError, type Dialect, ledgerTable, type Operation, type PerStatementSession, pollForLock, schema as model,
+  type DatabaseAccessError, type Dialect, ledgerTable, type LockHolder, type LockWait, type Operation, type PerStatementSession, pollForLock, schema as model,
 } from "@better-auth/migrate-core";
 import { type Kysely, sql } from "kysely";
 import { type MysqlTarget, translateMysqlError } from "./mysql-errors.js";
 import { MysqlIntrospector } from "./mysql-introspector.js";
-import { MysqlRenderer } from "./mysql-renderer.js";
+import { MysqlRenderer, SESSION_SETUP_SQL } from "./mysql-renderer.js";
+
+export { SESSION_SETUP_SQL };
 
 const LOCK_POLL_MS = 50;
 
-/**
- * What every connection the adapter opens runs first. Strict mode, so that a NOT NULL column is
- * never filled with '' or a zero date in silence; UTC, because DATETIME keeps no time zone and
- * `CURRENT_TIMESTAMP` (defaults, ON UPDATE) follows the session's. Run the same on the connections
- * of an application that writes to these tables.
- */
-export const SESSION_SETUP_SQL =
-  "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00'";
 
 /**
  * The lock name: one per database. GET_LOCK names are server-wide and at most 64 characters; a
@@ -60,16 +54,37 @@ export class MysqlSession implements PerStatementSession {
     for (const statement of this.#renderer.render({ kind: "createTable", table: ledgerTable })) await sql.raw(statement).execute(db);
   }
 
-  async acquireLock(db: Kysely<unknown>, timeoutMs: number): Promise<void> {
-    // GET_LOCK with no wait, polled: waiting never holds a server thread, and the timeout is ours.
-    await pollForLock(async () => {
-      const { rows } = await sql<{ locked: number | null }>`SELECT GET_LOCK(${sql.raw(LOCK_NAME_SQL)}, 0) AS locked`.execute(db);
-      return Number(rows[0]?.locked) === 1;
-    }, timeoutMs, LOCK_POLL_MS);
+  async acquireLock(db: Kysely<unknown>, timeoutMs: number, onWait?: (wait: LockWait) => void): Promise<void> {
+    // GET_LOCK with no wait, polled: waiting never holds a server thread, the timeout is ours, and
+    // between attempts the wait can say whom it waits for.
+    await pollForLock(
+      async () => {
+        const { rows } = await sql<{ locked: number | null }>`SELECT GET_LOCK(${sql.raw(LOCK_NAME_SQL)}, 0) AS locked`.execute(db);
+        return Number(rows[0]?.locked) === 1;
+      },
+      { timeoutMs, pollMs: LOCK_POLL_MS, describeHolder: () => this.#lockHolder(db), ...(onWait ? { onWait } : {}) },
+    );
     if (this.#borrowedConnections) {
       await sql.raw(`SET @better_auth_sql_mode = @@SESSION.sql_mode, @better_auth_time_zone = @@SESSION.time_zone`).execute(db);
       await sql.raw(SESSION_SETUP_SQL).execute(db);
     }
+  }
+
+  /** The connection holding GET_LOCK: its id, account and client, and how long it has been in its current state. */
+  async #lockHolder(db: Kysely<unknown>): Promise<LockHolder | undefined> {
+    const { rows } = await sql<{ id: number | null; user: string | null; host: string | null; seconds: number | null }>`
+      SELECT h.id, p.user, p.host, p.time AS seconds
+      FROM (SELECT IS_USED_LOCK(${sql.raw(LOCK_NAME_SQL)}) AS id) h
+      LEFT JOIN information_schema.processlist p ON p.id = h.id`.execute(db);
+    const row = rows[0];
+    if (!row || row.id === null) return undefined;
+    const who = row.user ? ` (${row.user}${row.host ? `@${row.host}` : ""})` : "";
+    return {
+      description: `connection ${row.id}${who}${row.seconds === null ? "" : `, in its current state for ${row.seconds} s`}`,
+      session: String(row.id),
+      ...(row.host ? { client: row.host } : {}),
+      ...(row.seconds === null ? {} : { heldMs: Number(row.seconds) * 1000 }),
+    };
   }
 
   async releaseLock(db: Kysely<unknown>): Promise<void> {

@@ -27,6 +27,8 @@ export function connectionOptions(url: string, options: { connectTimeoutMs?: num
     timezone: "Z",
     charset: "UTF8MB4_UNICODE_CI",
     supportBigNumbers: true,
+    // How the migrator's sessions appear in performance_schema.session_connect_attrs.
+    connectAttributes: { program_name: "better-auth-migrate" },
   };
 }
 

@@ -4,17 +4,21 @@ import { DatabaseAccessError } from "@better-auth/migrate-core";
 export interface MysqlTarget {
   host?: string;
   port?: number;
+  /** The Unix socket the URL names (`?socket=`), which the driver uses instead of host and port. */
+  socket?: string;
   database?: string;
   user?: string;
 }
 
-/** Reads host, port, database and user (never the password) from a mysql:// or mariadb:// URL. */
+/** Reads host, port, socket, database and user (never the password) from a mysql:// or mariadb:// URL. */
 export function describeUrl(url: string): MysqlTarget {
   try {
     const parsed = new URL(url);
+    const socket = parsed.searchParams.get("socket") ?? parsed.searchParams.get("socketPath");
     return {
       host: parsed.hostname || "localhost",
       port: parsed.port ? Number(parsed.port) : 3306,
+      ...(socket ? { socket } : {}),
       database: decodeURIComponent(parsed.pathname.slice(1)) || undefined,
       user: decodeURIComponent(parsed.username) || undefined,
     };
@@ -23,7 +27,13 @@ export function describeUrl(url: string): MysqlTarget {
   }
 }
 
-const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "ECONNRESET", "PROTOCOL_CONNECTION_LOST"]);
+const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT"]);
+/**
+ * The connection broke during the run: killed (KILL, ER_CONNECTION_KILLED 1927), the server shut down
+ * (1053) or went away (2006, 2013), or mysql2 noticed the socket closed.
+ */
+const CONNECTION_LOST_CODES = new Set(["PROTOCOL_CONNECTION_LOST", "ECONNRESET", "EPIPE", "ER_CONNECTION_KILLED", "ER_SERVER_SHUTDOWN"]);
+const CONNECTION_LOST_ERRNOS = new Set([1053, 1927, 2006, 2013]);
 /** Server error numbers for a login that works but lacks a privilege. */
 const PRIVILEGE_ERRORS = new Set([
   1142, // ER_TABLEACCESS_DENIED_ERROR
@@ -48,8 +58,28 @@ const READ_ONLY_ERRORS = new Set([1836, 1874]);
 export function translateMysqlError(error: unknown, target: MysqlTarget): DatabaseAccessError | undefined {
   if (!(error instanceof Error)) return undefined;
   const { code, errno } = error as { code?: string; errno?: number };
-  const { host, port, database, user } = target;
-  const server = host ? `MySQL at ${host}:${port}` : "MySQL";
+  const { host, port, socket, database, user } = target;
+  const server = socket ? `MySQL at ${socket}` : host ? `MySQL at ${host}:${port}` : "MySQL";
+  // A Unix socket that is not there: connect ENOENT /run/mysqld/mysqld.sock.
+  if (code === "ENOENT" && (error as { syscall?: string }).syscall === "connect") {
+    return new DatabaseAccessError("UNREACHABLE", `Cannot reach ${server} (no such socket).`, {
+      hint: "Check the socket path given by ?socket= (the server's socket setting), and that the server is running.",
+      cause: error,
+    });
+  }
+  // ssl=true or ssl-mode=REQUIRED, and a server that offers no TLS.
+  if (code === "HANDSHAKE_NO_SSL_SUPPORT" || /does not support secure connection/i.test(error.message)) {
+    return new DatabaseAccessError("UNREACHABLE", `${server} does not accept TLS connections, and the URL requires TLS.`, {
+      hint: "Turn on TLS on the server (ssl_cert and ssl_key); or, on a network you trust, drop ssl=true / ssl-mode=REQUIRED from the URL.",
+      cause: error,
+    });
+  }
+  if ((code && CONNECTION_LOST_CODES.has(code)) || (errno !== undefined && CONNECTION_LOST_ERRNOS.has(errno)) || /closed state|connection.*(lost|killed)/i.test(error.message)) {
+    return new DatabaseAccessError("CONNECTION_LOST", `The connection to ${server} was lost during the run (${error.message}).`, {
+      hint: "A migration in progress is recorded as partly applied; run up again once the server accepts connections to finish it.",
+      cause: error,
+    });
+  }
   if ((code && UNREACHABLE_CODES.has(code)) || /connect ETIMEDOUT|timeout/i.test(error.message)) {
     return new DatabaseAccessError("UNREACHABLE", `Cannot reach ${server} (${code ?? "connection timed out"}).`, {
       hint: "Check the host and port, and that the server is running and accepts TCP connections.",

@@ -205,6 +205,12 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
+/**
+ * What a backslash sequence in a string means (MySQL's escape sequences). MariaDB reports
+ * defaults as SQL, and writes a line break in one as `\n`. `\%` and `\_` keep their backslash.
+ */
+const ESCAPES: Readonly<Record<string, string>> = { "0": "\0", b: "\b", n: "\n", r: "\r", t: "\t", Z: "\x1a", "%": "\\%", _: "\\_" };
+
 /** A quoted string or identifier starting at `start`: the quote doubled or backslash-escaped inside. */
 function quoted(text: string, start: number, quote: string): { value: string; end: number } {
   let value = "";
@@ -212,7 +218,8 @@ function quoted(text: string, start: number, quote: string): { value: string; en
   while (i < text.length) {
     const c = text[i]!;
     if (c === "\\" && quote !== "`" && i + 1 < text.length) {
-      value += text[i + 1];
+      const next = text[i + 1]!;
+      value += Object.hasOwn(ESCAPES, next) ? ESCAPES[next] : next;
       i += 2;
     } else if (c === quote && text[i + 1] === quote) {
       value += quote;

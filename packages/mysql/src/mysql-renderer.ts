@@ -1,12 +1,21 @@
 import {
   type CheckSnapshot, type CleanupExpiredSessionsRoutine, type Column, type ColumnConstraints, type ColumnDefault, type ColumnSnapshot, type ColumnType,
-  type DialectRenderer, type ForeignKey, type ForeignKeySnapshot, type IndexSnapshot, type KeyConstraint, MigrateError, type Operation,
+  type DialectRenderer, type ForeignKey, type ForeignKeySnapshot, type IndexSnapshot, type KeyConstraint, MigrateError, type Operation, type ReferentialAction,
   type SchemaModel, type SchemaSnapshot, type Table, type TableSnapshot, type View, type ViewSnapshot,
 } from "@better-auth/migrate-core";
 import {
   normalizeColumnType, normalizeDefaultExpression, normalizeReferentialAction, normalizeSqlText,
 } from "./mysql-normal-form.js";
 import { quoteIdentifier as q, quoteLiteral } from "./mysql-quote.js";
+
+/**
+ * What every connection the adapter opens runs first. Strict mode, so that a NOT NULL column is
+ * never filled with '' or a zero date in silence; UTC, because DATETIME keeps no time zone and
+ * `CURRENT_TIMESTAMP` (defaults, ON UPDATE) follows the session's. Run the same on the connections
+ * of an application that writes to these tables.
+ */
+export const SESSION_SETUP_SQL =
+  "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00'";
 
 /** The current instant in UTC with milliseconds, whatever the session's time zone (view, cleanup). */
 export const SQL_UTC_NOW = "UTC_TIMESTAMP(3)";
@@ -71,6 +80,11 @@ export class MysqlRenderer implements DialectRenderer {
         // updated_at is kept by ON UPDATE, and the session cleanup is a DELETE sent by the adapter.
         return [];
     }
+  }
+
+  /** SQL files run in a client's session: utf8mb4 for the text, and the adapter's own settings. */
+  filePreamble(): string[] {
+    return ["SET NAMES utf8mb4", SESSION_SETUP_SQL];
   }
 
   /** The DELETE behind `cleanupExpiredSessions()`. */
@@ -293,7 +307,41 @@ function columnType(column: Column): string {
       return `VARCHAR(${IP_ADDRESS_MAX_LENGTH})`;
     case "integer":
       return "INT";
+    default:
+      return unknownInModel("column type", column.type);
   }
+}
+
+/**
+ * A value the model's checks (core's `validate.ts`) let through only in its known set: reaching
+ * here means the model was built around them, and nothing is rendered from it.
+ */
+function unknownInModel(what: string, value: never): never {
+  throw new TypeError(`The model holds an unknown ${what} ${JSON.stringify(String(value))}; build tables with defineTable and extensions with defineExtension.`);
+}
+
+/**
+ * MySQL's parser takes SET DEFAULT but InnoDB rejects the table (MariaDB builds it): refused here,
+ * before anything runs, since only what both servers build is rendered.
+ */
+const REFERENTIAL_ACTIONS: Readonly<Record<ReferentialAction, string | undefined>> = {
+  cascade: "CASCADE",
+  restrict: "RESTRICT",
+  "set null": "SET NULL",
+  "set default": undefined,
+  "no action": "NO ACTION",
+};
+
+function referentialAction(fk: ForeignKey): string {
+  if (!Object.hasOwn(REFERENTIAL_ACTIONS, fk.onDelete)) return unknownInModel("onDelete action", fk.onDelete as never);
+  return (
+    REFERENTIAL_ACTIONS[fk.onDelete] ??
+    unsupported(`MySQL's InnoDB rejects ON DELETE SET DEFAULT (${fk.name}).`, `Use "set null" on a nullable column, or "cascade", "restrict" or "no action".`)
+  );
+}
+
+function unsupported(message: string, hint: string): never {
+  throw new MigrateError("UNSUPPORTED_BY_DIALECT", message, { hint });
 }
 
 /** Bytes a column takes in an index key; undefined for types that cannot be indexed whole. */
@@ -336,7 +384,7 @@ function assertIndexable(table: string, key: KeyConstraint, columns: readonly Co
 }
 
 function references(fk: ForeignKey): string {
-  return `FOREIGN KEY (${columnList(fk.columns)}) REFERENCES ${q(fk.references.table)} (${columnList(fk.references.columns)}) ON DELETE ${fk.onDelete.toUpperCase()}`;
+  return `FOREIGN KEY (${columnList(fk.columns)}) REFERENCES ${q(fk.references.table)} (${columnList(fk.references.columns)}) ON DELETE ${referentialAction(fk)}`;
 }
 
 /** The condition of a check that the column holds one of `values` (enforced by MariaDB and MySQL 8.0.16+). */
@@ -360,10 +408,13 @@ function renderDefault(value: ColumnDefault, column: Column): string {
     case "json":
       return `(${quoteLiteral(JSON.stringify(value.value))})`;
     case "value": {
+      const v: unknown = value.value;
       const literal =
-        typeof value.value === "boolean" ? (value.value ? "TRUE" : "FALSE") : typeof value.value === "number" ? finiteNumber(value.value) : quoteLiteral(value.value);
+        typeof v === "boolean" ? (v ? "TRUE" : "FALSE") : typeof v === "number" ? finiteNumber(v) : typeof v === "string" ? quoteLiteral(v) : unknownInModel("default value", v as never);
       return asExpression ? `(${literal})` : literal;
     }
+    default:
+      return unknownInModel("default kind", (value as { kind: never }).kind);
   }
 }
 

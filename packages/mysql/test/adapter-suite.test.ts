@@ -1,4 +1,4 @@
-import { type AdapterHarness, adoptionSuite, behaviourSuite, runnerSuite } from "@better-auth/adapter-suite";
+import { type AdapterHarness, adoptionSuite, behaviourSuite, loadSuite, runnerSuite } from "@better-auth/adapter-suite";
 import { closeMysqlAdminPools, createMysqlTestDatabase } from "@better-auth/test-databases";
 import { afterAll, describe, inject } from "vitest";
 import { createMigrator } from "../src/index.js";
@@ -39,4 +39,5 @@ describe(`MariaDB ${server.version}`, () => {
   runnerSuite(mariadbHarness);
   behaviourSuite(mariadbHarness);
   adoptionSuite(mariadbHarness);
+  loadSuite(mariadbHarness);
 });

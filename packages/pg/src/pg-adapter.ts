@@ -1,4 +1,4 @@
-import { type DatabaseAccessError, type Dialect, InvalidOptionsError, pollForLock, ledgerTable, schema as model, type TransactionalSession } from "@better-auth/migrate-core";
+import { type Dialect, InvalidOptionsError, type MigrateError, TableBusyError, type LockHolder, type LockWait, pollForLock, ledgerTable, schema as model, type TransactionalSession } from "@better-auth/migrate-core";
 import { type Kysely, sql } from "kysely";
 import { type PostgresTarget, translatePostgresError } from "./pg-errors.js";
 import { quoteIdentifier } from "./pg-quote.js";
@@ -27,6 +27,17 @@ export function advisoryLockKey(schema: string): [number, number] {
 
 const LOCK_POLL_MS = 50;
 
+/**
+ * Every name our DDL creates or uses is schema-qualified, but functions and operators in defaults,
+ * checks and the view (now(), =, >) are looked up on the session's search_path when they are created,
+ * and bound for good. A search_path that puts another schema before pg_catalog would bind them to that
+ * schema's objects; for the transaction, only pg_catalog (and pg_temp last) is searched.
+ */
+const PIN_SEARCH_PATH = "SET LOCAL search_path TO pg_catalog, pg_temp";
+
+/** How long a migration's DDL waits for a table another transaction uses, by default. */
+export const DEFAULT_DDL_LOCK_TIMEOUT_MS = 10_000;
+
 export function validateSchemaName(schema: string): void {
   if (schema.length === 0 || Buffer.byteLength(schema) > 63) {
     throw new InvalidOptionsError(`schema must be 1 to 63 bytes long, not "${schema}".`);
@@ -48,7 +59,10 @@ export class PostgresSession implements TransactionalSession {
   readonly #lockKey: [number, number];
   readonly #target: PostgresTarget;
 
-  constructor(renderer: PostgresRenderer, schema: string, target: PostgresTarget = {}) {
+  readonly #ddlLockTimeoutMs: number;
+
+  constructor(renderer: PostgresRenderer, schema: string, target: PostgresTarget = {}, options: { ddlLockTimeoutMs?: number } = {}) {
+    this.#ddlLockTimeoutMs = options.ddlLockTimeoutMs ?? DEFAULT_DDL_LOCK_TIMEOUT_MS;
     this.#renderer = renderer;
     this.#target = target;
     this.schema = schema;
@@ -68,19 +82,48 @@ export class PostgresSession implements TransactionalSession {
     // CREATE SCHEMA IF NOT EXISTS checks the CREATE privilege on the database even when the schema
     // exists; asking first lets a role that may only use an existing schema run migrations.
     const statements = [
+      "BEGIN",
+      PIN_SEARCH_PATH,
       ...(rows[0]?.found ? [] : [`CREATE SCHEMA ${quoteIdentifier(this.schema)}`]),
       ...this.#renderer.render({ kind: "createTable", table: ledgerTable }),
+      "COMMIT",
     ];
     await sql.raw(statements.join(";\n")).execute(db);
   }
 
-  async acquireLock(db: Kysely<unknown>, timeoutMs: number): Promise<void> {
+  async acquireLock(db: Kysely<unknown>, timeoutMs: number, onWait?: (wait: LockWait) => void): Promise<void> {
     // pg_try_advisory_lock polled rather than pg_advisory_lock under a lock_timeout: the
-    // uncontended case is one round trip and the session's settings stay untouched.
-    await pollForLock(async () => {
-      const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(${this.#lockKey[0]}, ${this.#lockKey[1]}) AS locked`.execute(db);
-      return rows[0]?.locked === true;
-    }, timeoutMs, LOCK_POLL_MS);
+    // uncontended case is one round trip, the session's settings stay untouched, and between
+    // attempts the wait can say whom it waits for.
+    await pollForLock(
+      async () => {
+        const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(${this.#lockKey[0]}, ${this.#lockKey[1]}) AS locked`.execute(db);
+        return rows[0]?.locked === true;
+      },
+      { timeoutMs, pollMs: LOCK_POLL_MS, describeHolder: () => this.#lockHolder(db), ...(onWait ? { onWait } : {}) },
+    );
+  }
+
+  /** The session holding the advisory lock: pid, application, client, and how long it has been connected. */
+  async #lockHolder(db: Kysely<unknown>): Promise<LockHolder | undefined> {
+    // A two-integer advisory lock is stored as classid = key 1, objid = key 2 (as unsigned oids), objsubid = 2.
+    const { rows } = await sql<{ pid: number; application: string | null; client: string | null; connected_s: number | null }>`
+      SELECT a.pid, nullif(a.application_name, '') AS application,
+             CASE WHEN a.client_addr IS NULL THEN 'local socket' ELSE host(a.client_addr) || ':' || a.client_port END AS client,
+             floor(extract(epoch FROM now() - a.backend_start))::int AS connected_s
+      FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+      WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
+        AND l.classid = ${this.#lockKey[0] >>> 0}::bigint::oid AND l.objid = ${this.#lockKey[1] >>> 0}::bigint::oid AND l.objsubid = 2`.execute(db);
+    const row = rows[0];
+    if (!row) return undefined;
+    const parts = [row.application ? `"${row.application}"` : undefined, row.client ? `from ${row.client}` : undefined].filter(Boolean);
+    return {
+      description: `session pid ${row.pid}${parts.length ? ` (${parts.join(", ")})` : ""}${row.connected_s === null ? "" : `, connected ${row.connected_s} s ago`}`,
+      session: String(row.pid),
+      ...(row.application ? { application: row.application } : {}),
+      ...(row.client ? { client: row.client } : {}),
+      ...(row.connected_s === null ? {} : { heldMs: row.connected_s * 1000 }),
+    };
   }
 
   async releaseLock(db: Kysely<unknown>): Promise<void> {
@@ -88,10 +131,17 @@ export class PostgresSession implements TransactionalSession {
   }
 
   atomically<T>(db: Kysely<unknown>, work: (db: Kysely<unknown>) => Promise<T>): Promise<T> {
-    return db.transaction().execute(work);
+    return db.transaction().execute(async (trx) => {
+      // DDL waiting for a table a long transaction uses would make every later query on that table
+      // queue behind it: give up after ddlLockTimeoutMs instead, with nothing applied.
+      await sql.raw(`${PIN_SEARCH_PATH};\nSET LOCAL lock_timeout = ${this.#ddlLockTimeoutMs}`).execute(trx);
+      return work(trx);
+    });
   }
 
-  translateError(error: unknown): DatabaseAccessError | undefined {
+  translateError(error: unknown): MigrateError | undefined {
+    // 55P03 lock_not_available: the lock_timeout set for the migration's transaction ran out.
+    if ((error as { code?: string })?.code === "55P03") return new TableBusyError((error as Error).message, this.#ddlLockTimeoutMs);
     return translatePostgresError(error, this.#target);
   }
 
@@ -101,12 +151,15 @@ export class PostgresSession implements TransactionalSession {
 }
 
 /** The PostgreSQL dialect: renderer, session, introspector, and `cleanup_expired_sessions()` as the cleanup. */
-export function postgresDialect(options: PostgresRenderOptions, target: PostgresTarget = {}): Dialect & { renderer: PostgresRenderer } {
+export function postgresDialect(
+  options: PostgresRenderOptions & { ddlLockTimeoutMs?: number },
+  target: PostgresTarget = {},
+): Dialect & { renderer: PostgresRenderer } {
   validateSchemaName(options.schema);
   const renderer = new PostgresRenderer(options);
   return {
     renderer,
-    session: new PostgresSession(renderer, options.schema, target),
+    session: new PostgresSession(renderer, options.schema, target, options.ddlLockTimeoutMs === undefined ? {} : { ddlLockTimeoutMs: options.ddlLockTimeoutMs }),
     introspector: new PostgresIntrospector(options.schema),
     async cleanupExpiredSessions(db) {
       const fn = sql.raw(`${renderer.qualified(model.cleanupExpiredSessions.name)}()`);

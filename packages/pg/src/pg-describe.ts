@@ -1,9 +1,9 @@
 import type {
   Column, ColumnSnapshot, IndexSnapshot, Routine, RoutineSnapshot, SchemaModel, SchemaSnapshot, Table, TableSnapshot, View, ViewSnapshot,
 } from "@better-auth/migrate-core";
-import { allowedValuesExpression, normalDefault, normalType, normalViewQuery, routineDefinition } from "./pg-normal-form.js";
+import { allowedValuesExpression, catalogLiteral, normalDefault, normalType, normalViewQuery, routineDefinition } from "./pg-normal-form.js";
 import { columnDefault, columnType, type IdKind, routineSource, type TableNamer, viewQuery } from "./pg-fragments.js";
-import { quoteIdentifier, quoteLiteral } from "./pg-quote.js";
+import { quoteIdentifier } from "./pg-quote.js";
 
 /**
  * The model as the PostgreSQL renderer builds it, in the normal form of `pg-normal-form.ts`: what
@@ -70,7 +70,7 @@ export function describeTable(table: Table, ids: IdKind): TableSnapshot {
       references: { table: fk.references.table, columns: [...fk.references.columns] },
       onDelete: fk.onDelete,
     })),
-    checks: table.checks.map((c) => ({ name: c.name, expression: allowedValuesExpression(c.column, c.values.map(quoteLiteral)) })),
+    checks: table.checks.map((c) => ({ name: c.name, expression: allowedValuesExpression(c.column, c.values.map(catalogLiteral)) })),
     indexes: table.indexes.map(describeIndex),
   };
 }

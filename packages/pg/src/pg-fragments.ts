@@ -1,4 +1,4 @@
-import type { Column, ColumnDefault, Routine, View } from "@better-auth/migrate-core";
+import type { Column, ColumnDefault, ReferentialAction, Routine, View } from "@better-auth/migrate-core";
 import { quoteIdentifier as q, quoteLiteral } from "./pg-quote.js";
 
 /**
@@ -31,7 +31,30 @@ export function columnType(column: Column, ids: IdKind): string {
       return "inet";
     case "integer":
       return "integer";
+    default:
+      return unknownInModel("column type", column.type);
   }
+}
+
+/**
+ * A value the model's checks (core's `validate.ts`) let through only in its known set: reaching
+ * here means the model was built around them, and nothing is rendered from it.
+ */
+function unknownInModel(what: string, value: never): never {
+  throw new TypeError(`The model holds an unknown ${what} ${JSON.stringify(String(value))}; build tables with defineTable and extensions with defineExtension.`);
+}
+
+const REFERENTIAL_ACTIONS: Readonly<Record<ReferentialAction, string>> = {
+  cascade: "CASCADE",
+  restrict: "RESTRICT",
+  "set null": "SET NULL",
+  "set default": "SET DEFAULT",
+  "no action": "NO ACTION",
+};
+
+/** `ON DELETE …`'s action, from the fixed set only. */
+export function referentialAction(action: ReferentialAction): string {
+  return (Object.hasOwn(REFERENTIAL_ACTIONS, action) ? REFERENTIAL_ACTIONS[action] : undefined) ?? unknownInModel("onDelete action", action as never);
 }
 
 /** The column's DEFAULT expression, if any: the model's, or a generated uuid for a uuid primary key. */
@@ -47,7 +70,23 @@ function defaultExpression(value: ColumnDefault): string {
     case "json":
       return `${quoteLiteral(JSON.stringify(value.value))}::jsonb`;
     case "value":
-      return typeof value.value === "string" ? quoteLiteral(value.value) : String(value.value);
+      return constant(value.value);
+    default:
+      return unknownInModel("default kind", (value as { kind: never }).kind);
+  }
+}
+
+function constant(value: string | number | boolean): string {
+  switch (typeof value) {
+    case "string":
+      return quoteLiteral(value);
+    case "boolean":
+      return value ? "true" : "false";
+    case "number":
+      if (Number.isFinite(value)) return String(value);
+    // falls through: NaN and the infinities are no constant of any column type.
+    default:
+      return unknownInModel("default value", value as never);
   }
 }
 

@@ -93,9 +93,13 @@ export class PostgresIntrospector implements SchemaIntrospector {
     // Rows are read by column name: a caller's plugins (CamelCasePlugin) must not rename them.
     const db = given.withoutPlugins();
     if (!db.isTransaction) return db.transaction().execute((trx) => this.introspect(trx));
-    const { rows } = await sql<{ previous: string }>`SELECT current_setting('search_path') AS previous`.execute(db);
-    const restore = () => sql`SELECT set_config('search_path', ${rows[0]?.previous ?? ""}, true)`.execute(db);
-    await sql`SELECT set_config('search_path', ${quoteIdentifier(this.schema)}, true)`.execute(db);
+    const { rows } = await sql<{ previous: string; strings: string }>`
+      SELECT current_setting('search_path') AS previous, current_setting('standard_conforming_strings') AS strings`.execute(db);
+    const restore = () =>
+      sql`SELECT set_config('search_path', ${rows[0]?.previous ?? ""}, true), set_config('standard_conforming_strings', ${rows[0]?.strings ?? "on"}, true)`.execute(db);
+    // Defaults and checks are printed as literals; with standard_conforming_strings off a backslash
+    // in them would print differently from the model's spelling.
+    await sql`SELECT set_config('search_path', ${quoteIdentifier(this.schema)}, true), set_config('standard_conforming_strings', 'on', true)`.execute(db);
     let snapshot: SchemaSnapshot;
     try {
       snapshot = await this.read(db);

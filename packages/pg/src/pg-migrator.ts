@@ -4,6 +4,9 @@ import pg from "pg";
 import { postgresDialect } from "./pg-adapter.js";
 import { describeUrl } from "./pg-errors.js";
 
+/** How the migrator's sessions appear in pg_stat_activity. */
+export const APPLICATION_NAME = "better-auth-migrate";
+
 /** Where the migrator connects: exactly one of these. */
 export type PostgresConnection<DB = unknown> =
   /** A connection URL; the migrator opens and closes its own pool. */
@@ -21,6 +24,12 @@ export type PostgresMigratorOptions<DB = unknown> = PostgresConnection<DB> & Mig
    * by the database when an insert leaves them out; every foreign key then is `uuid` too.
    */
   ids?: "string" | "uuid";
+  /**
+   * How long a migration's DDL waits for a table that another transaction uses before it gives up
+   * (TABLE_BUSY, nothing applied) rather than queue every other query on that table behind it.
+   * Default 10 000 ms.
+   */
+  ddlLockTimeoutMs?: number;
   /** With `url`: how long to wait for a connection before reporting the server unreachable. Default 10 000 ms. */
   connectTimeoutMs?: number;
 };
@@ -40,7 +49,11 @@ export function createMigrator<DB = unknown>(options: PostgresMigratorOptions<DB
   }
   const ids = options.ids ?? "string";
   if (ids !== "string" && ids !== "uuid") throw new InvalidOptionsError(`ids must be "string" or "uuid", not "${String(ids)}".`);
-  const dialect = postgresDialect({ schema: options.schema ?? "public", ids }, options.url ? describeUrl(options.url) : {});
+  const ddlLockTimeoutMs = options.ddlLockTimeoutMs;
+  if (ddlLockTimeoutMs !== undefined && (!Number.isInteger(ddlLockTimeoutMs) || ddlLockTimeoutMs < 1 || ddlLockTimeoutMs > 2_147_483_647)) {
+    throw new InvalidOptionsError(`ddlLockTimeoutMs must be a whole number of milliseconds from 1 to 2147483647, not ${String(ddlLockTimeoutMs)}.`);
+  }
+  const dialect = postgresDialect({ schema: options.schema ?? "public", ids, ...(ddlLockTimeoutMs === undefined ? {} : { ddlLockTimeoutMs }) }, options.url ? describeUrl(options.url) : {});
   const schema = resolveSchema(options.extensions);
 
   let db: Kysely<unknown>;
@@ -52,10 +65,17 @@ export function createMigrator<DB = unknown>(options: PostgresMigratorOptions<DB
   } else {
     if (typeof options.url !== "string" || options.url.length === 0) throw new InvalidOptionsError("url must be a non-empty string.");
     // Two connections: one holds the migration lock, the other serves reads made meanwhile.
-    const pool = new pg.Pool({ connectionString: options.url, max: 2, connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000 });
-    // An idle connection the server closes (a restart, a failover) is reported on the pool; the
-    // pool has already dropped it, and without a listener Node would end the whole process.
+    // application_name tells operators (and a waiting runner) whose session this is; a URL that sets
+    // its own application_name wins.
+    const pool = new pg.Pool({
+      connectionString: options.url, max: 2, connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000, application_name: APPLICATION_NAME,
+    });
+    // A connection the server closes (a restart, a failover, pg_terminate_backend) is reported as an
+    // 'error' event: on the pool while idle, on the client while checked out. The query in flight
+    // rejects with the same error, which the runner turns into a typed one; without these listeners
+    // Node would end the whole process.
     pool.on("error", () => undefined);
+    pool.on("connect", (client) => client.on("error", () => undefined));
     const kysely = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
     db = kysely;
     onClose = () => kysely.destroy();

@@ -13,6 +13,33 @@ function rewrite(sql: string, code: (text: string) => string, identifier: (quote
   return (sql.match(SEGMENT) ?? []).map((s) => (s.startsWith("'") ? s : s.startsWith('"') ? identifier(s) : code(s))).join("");
 }
 
+/**
+ * `E'a\\b'` → `'a\b'`. The renderer writes a literal holding a backslash in the escape syntax, which
+ * means the same whatever standard_conforming_strings says; the catalog prints such a value plain
+ * (or as `E''` where the setting is off). Both only ever double backslashes and quotes, so undoing
+ * the doubled backslashes gives the one spelling compared.
+ */
+export function plainLiterals(sql: string): string {
+  const segments = sql.match(SEGMENT) ?? [];
+  let text = "";
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
+    const next = segments[i + 1];
+    if (next?.startsWith("'") && !segment.startsWith("'") && !segment.startsWith('"') && /(?:^|[^a-z0-9_$])e$/i.test(segment)) {
+      text += segment.slice(0, -1) + next.replaceAll("\\\\", "\\");
+      i++;
+    } else {
+      text += segment;
+    }
+  }
+  return text;
+}
+
+/** A value as the catalog spells it in a default or a check (with standard_conforming_strings on): for comparing only, never to run. */
+export function catalogLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
 /** `"Weird"` → `Weird`; the catalog quotes only identifiers that need it, the renderer quotes all. */
 function unquote(quoted: string): string {
   return quoted.startsWith('"') ? quoted.slice(1, quoted.endsWith('"') && quoted.length > 1 ? -1 : undefined).replaceAll('""', '"') : quoted;
@@ -112,6 +139,7 @@ function jsonLiteral(literal: string): string {
  */
 export function normalDefault(expression: string | null | undefined): string | null {
   if (expression === null || expression === undefined) return null;
+  expression = plainLiterals(expression);
   let text = stripOuterParentheses(expression);
   const casts: string[] = [];
   for (let cast = TRAILING_CAST.exec(text); cast; cast = TRAILING_CAST.exec(text)) {
@@ -137,8 +165,9 @@ export function allowedValuesExpression(column: string, quotedValues: readonly s
 
 /** Lower-case code without casts and parentheses, identifiers unquoted, whitespace collapsed. */
 function flatten(sql: string): string {
+  // Whitespace is collapsed in the code only: inside a literal a tab or a line break is part of the value.
   const code = (text: string) => collapseWhitespace(withoutParentheses(text.toLowerCase().replace(CAST, "")));
-  return collapseWhitespace(rewrite(sql, code, unquote)).trim();
+  return rewrite(sql, code, unquote).trim();
 }
 
 const ANY_ARRAY = /^(\S+) = any array\[('(?:[^']|'')*'(?:, '(?:[^']|'')*')*)\]$/;
@@ -150,11 +179,11 @@ const ANY_ARRAY = /^(\S+) = any array\[('(?:[^']|'')*'(?:, '(?:[^']|'')*')*)\]$/
  * {@link allowedValuesExpression}. Other checks: lower case, casts and outer parentheses removed.
  */
 export function normalCheck(definition: string): string {
-  const condition = definition.trim().replace(/^check\s*/i, "").replace(/\s+not valid$/i, "");
+  const condition = plainLiterals(definition).trim().replace(/^check\s*/i, "").replace(/\s+not valid$/i, "");
   const list = ANY_ARRAY.exec(flatten(condition));
   if (list) return allowedValuesExpression(list[1]!, list[2]!.match(/'(?:[^']|'')*'/g) ?? []);
   const code = (text: string) => collapseWhitespace(text.toLowerCase().replace(CAST, ""));
-  return stripOuterParentheses(collapseWhitespace(rewrite(condition, code, unquote)).trim());
+  return stripOuterParentheses(rewrite(condition, code, unquote).trim());
 }
 
 // ---------------------------------------------------------------------------------------------

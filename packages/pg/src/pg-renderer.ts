@@ -3,7 +3,7 @@ import {
   type Routine, type SchemaModel, type SchemaSnapshot, type Table, type View,
 } from "@better-auth/migrate-core";
 import { describeIndex, describeModel, describeRoutine, describeView } from "./pg-describe.js";
-import { allowedValuesCondition, columnDefault, columnType, routineSource, viewQuery } from "./pg-fragments.js";
+import { allowedValuesCondition, columnDefault, columnType, referentialAction, routineSource, viewQuery } from "./pg-fragments.js";
 import { routineReturnType } from "./pg-normal-form.js";
 import { quoteIdentifier as q, quoteLiteral } from "./pg-quote.js";
 
@@ -44,6 +44,14 @@ export class PostgresRenderer implements DialectRenderer {
 
   quoteLiteral(value: string): string {
     return quoteLiteral(value);
+  }
+
+  /**
+   * SQL files run in a client's session, whose search_path could put another schema before
+   * pg_catalog: the file pins it for its transaction, as the runner does.
+   */
+  filePreamble(): string[] {
+    return ["SET LOCAL search_path TO pg_catalog, pg_temp"];
   }
 
   render(op: Operation): string[] {
@@ -164,7 +172,7 @@ export class PostgresRenderer implements DialectRenderer {
   private foreignKey(fk: ForeignKey): string {
     return (
       `CONSTRAINT ${q(fk.name)} FOREIGN KEY (${columnList(fk.columns)}) ` +
-      `REFERENCES ${this.qualified(fk.references.table)} (${columnList(fk.references.columns)}) ON DELETE ${fk.onDelete.toUpperCase()}`
+      `REFERENCES ${this.qualified(fk.references.table)} (${columnList(fk.references.columns)}) ON DELETE ${referentialAction(fk.onDelete)}`
     );
   }
 

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { type AdapterHarness, adoptionSuite, behaviourSuite, runnerSuite } from "@better-auth/adapter-suite";
+import { type AdapterHarness, adoptionSuite, behaviourSuite, loadSuite, runnerSuite } from "@better-auth/adapter-suite";
 import { closeAdminPools, createTestDatabase } from "@better-auth/test-databases";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
@@ -57,5 +57,6 @@ for (const server of inject("postgresServers")) {
     runnerSuite(postgresHarness(server));
     behaviourSuite(postgresHarness(server));
     adoptionSuite(postgresHarness(server));
+    loadSuite(postgresHarness(server));
   });
 }

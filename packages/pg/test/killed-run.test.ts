@@ -5,7 +5,7 @@ import { closeAdminPools, createTestDatabase, type TestDatabase } from "@better-
 import pg from "pg";
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { createMigrator } from "../src/index.js";
-import { migrateUp } from "./helpers.js";
+import { catalogSnapshot, migrateUp } from "./helpers.js";
 
 afterAll(closeAdminPools);
 
@@ -65,5 +65,81 @@ describe.each(inject("postgresServers"))("a killed run on PostgreSQL $version", 
       await next.close();
     }
     expect((await db.admin("SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'nickname'")).rows).toEqual([{ n: 1 }]);
+  });
+});
+
+/** How many queries a fresh `up` sends (counted on a spare database), so that every one of them is a kill point. */
+const MAX_KILL_POINTS = 40;
+
+/**
+ * A separate process that runs `up` and kills itself with SIGKILL right after its Nth query
+ * returned: counted, not timed, so each run stops at a known point.
+ */
+function killedAfterQuery(url: string, count: number): Promise<{ signal: NodeJS.Signals | null; stderr: string }> {
+  const script = `
+    import pg from "pg";
+    const target = Number(process.env.KILL_COUNT);
+    let seen = 0;
+    const query = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (...args) {
+      const result = query.apply(this, args);
+      if (!result || typeof result.then !== "function") return result;
+      return result.then((value) => {
+        if (++seen === target) process.kill(process.pid, "SIGKILL");
+        return value;
+      });
+    };
+    const { createMigrator } = await import(${JSON.stringify(BUILT)});
+    const migrator = createMigrator({ url: process.env.URL });
+    await migrator.up();
+    await migrator.close();`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+      env: { PATH: process.env.PATH ?? "", URL: url, KILL_COUNT: String(count) },
+      cwd: fileURLToPath(new URL("..", import.meta.url)),
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("exit", (_code, signal) => resolve({ signal, stderr }));
+  });
+}
+
+describe.each(inject("postgresServers"))("a run killed after every query on PostgreSQL $version", (server) => {
+  it("leaves each migration whole or absent, and the next run completes the schema", async () => {
+    const reference = await createTestDatabase(server.adminUrl);
+    await migrateUp(reference.url);
+    const expected = await catalogSnapshot(reference.url);
+    await reference.drop();
+    let killed = 0;
+    for (let count = 1; count <= MAX_KILL_POINTS; count++) {
+      const db = await createTestDatabase(server.adminUrl);
+      try {
+        const run = await killedAfterQuery(db.url, count);
+        if (run.signal !== "SIGKILL") {
+          // The run finished before its Nth query: every kill point has been tried.
+          expect(run.stderr).toBe("");
+          break;
+        }
+        killed++;
+        const next = createMigrator({ url: db.url, lockTimeoutMs: 10_000 });
+        try {
+          // Whole or absent: no state but applied and pending, and the ledger matches the tables.
+          const states = (await next.status()).map((s) => s.state);
+          expect(states.every((s) => s === "applied" || s === "pending"), states.join(",")).toBe(true);
+          await next.up();
+          expect((await next.status()).map((s) => s.state)).toEqual(["applied", "applied"]);
+        } finally {
+          await next.close();
+        }
+        expect(await catalogSnapshot(db.url), `killed after query ${count}`).toEqual(expected);
+      } finally {
+        await db.drop();
+      }
+    }
+    // The loop really stopped runs part way, many times over.
+    if (process.env.BETTER_AUTH_TEST_REPORT) console.info(`killed-run: ${killed} kill points on PostgreSQL ${server.version}`);
+    expect(killed).toBeGreaterThan(10);
   });
 });

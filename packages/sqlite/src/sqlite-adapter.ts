@@ -1,12 +1,16 @@
-import { DatabaseAccessError, type Dialect, LockTimeoutError, ledgerTable, pollForLock, schema as model, type TransactionalSession } from "@better-auth/migrate-core";
+import { DatabaseAccessError, type Dialect, LockTimeoutError, type LockWait, ledgerTable, pollForLock, schema as model, type TransactionalSession } from "@better-auth/migrate-core";
 import { existsSync } from "node:fs";
 import { type Kysely, sql } from "kysely";
 import { SqliteIntrospector } from "./sqlite-introspector.js";
 import { SqliteRenderer } from "./sqlite-renderer.js";
 
 const LOCK_POLL_MS = 25;
-/** How long an ordinary statement waits for another connection's write to finish. */
-export const BUSY_TIMEOUT_MS = 5_000;
+/**
+ * How long one statement waits, blocking the thread, for another connection's write to finish.
+ * Short: the runner retries a busy read asynchronously until the lock timeout, so that waiting
+ * neither stalls the process nor outlasts (or cuts short) --lock-timeout.
+ */
+export const BUSY_TIMEOUT_MS = 100;
 const SAVEPOINT = "better_auth_migration";
 
 /**
@@ -47,25 +51,38 @@ export class SqliteSession implements TransactionalSession {
     for (const statement of this.#renderer.render({ kind: "createTable", table: ledgerTable })) await sql.raw(statement).execute(db);
   }
 
-  async acquireLock(db: Kysely<unknown>, timeoutMs: number): Promise<void> {
+  async acquireLock(db: Kysely<unknown>, timeoutMs: number, onWait?: (wait: LockWait) => void): Promise<void> {
     this.#lockTimeoutMs = timeoutMs;
     // better-sqlite3 waits for a busy database synchronously, which would stall every other
     // connection of this process, the lock holder included. So wait here, asynchronously, and let
     // BEGIN IMMEDIATE fail at once while another connection writes.
     await sql.raw("PRAGMA busy_timeout = 0").execute(db);
     try {
-      await pollForLock(async () => {
-        try {
-          await sql.raw("BEGIN IMMEDIATE").execute(db);
-          return true;
-        } catch (error) {
-          if ((error as { code?: string }).code !== "SQLITE_BUSY") throw error;
-          return false;
-        }
-      }, timeoutMs, LOCK_POLL_MS);
+      await pollForLock(
+        async () => {
+          try {
+            await sql.raw("BEGIN IMMEDIATE").execute(db);
+            return true;
+          } catch (error) {
+            if ((error as { code?: string }).code !== "SQLITE_BUSY") throw error;
+            return false;
+          }
+        },
+        {
+          timeoutMs,
+          pollMs: LOCK_POLL_MS,
+          // SQLite keeps no record of which connection holds its write lock.
+          describeHolder: async () => ({ description: `another connection writing to ${this.#filename} (SQLite does not say which)` }),
+          ...(onWait ? { onWait } : {}),
+        },
+      );
     } finally {
       await sql.raw(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`).execute(db);
     }
+  }
+
+  isBusy(error: unknown): boolean {
+    return String((error as { code?: unknown })?.code ?? "").startsWith("SQLITE_BUSY");
   }
 
   async releaseLock(db: Kysely<unknown>): Promise<void> {
@@ -125,6 +142,14 @@ export class SqliteSession implements TransactionalSession {
     if (code.startsWith("SQLITE_PERM") || code.startsWith("SQLITE_AUTH")) {
       return new DatabaseAccessError("PERMISSION_DENIED", `SQLite refused access to ${file}: ${error.message}.`, {
         hint: "Check the file's permissions.",
+        cause: error,
+      });
+    }
+    // The disk (or quota, or the page limit) is full. SQLite rolls the statement back, or the whole
+    // transaction; either way the failed migration is not in effect.
+    if (code === "SQLITE_FULL") {
+      return new DatabaseAccessError("DISK_FULL", `The SQLite database ${file} is full: ${error.message}.`, {
+        hint: "Free space on the disk that holds it (room for the file and its journal), or raise the quota, then run again.",
         cause: error,
       });
     }

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readSync, rmSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, rmSync, statSync } from "node:fs";
 import { MigrateError } from "@better-auth/migrate-core";
 import Database from "better-sqlite3";
 import { sqliteDialect } from "./sqlite-adapter.js";
@@ -33,9 +33,40 @@ export async function dropDatabase(options: DatabaseOptions): Promise<{ database
       hint: "Check the URL: db drop deletes only SQLite files (or empty ones).",
     });
   }
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(filename + suffix, { force: true });
+  const walMode = readHeader(filename, 20)[18] === 2;
+  rmSync(filename, { force: true });
+  // Files beside it are deleted only when they are this database's: a rollback journal or a WAL
+  // file by their own headers, the shared-memory index only beside a database in WAL mode.
+  const companions: [string, (path: string) => boolean][] = [
+    ["-journal", (path) => startsWith(path, JOURNAL_MAGIC)],
+    ["-wal", (path) => startsWith(path, WAL_MAGIC_BE) || startsWith(path, WAL_MAGIC_LE)],
+    ["-shm", () => walMode],
+  ];
+  for (const [suffix, belongs] of companions) {
+    const path = filename + suffix;
+    if (existsSync(path) && (fileIsEmpty(path) || belongs(path))) rmSync(path, { force: true });
+  }
   return { database: filename, dropped: true };
 }
+
+/** The first bytes of a rollback journal, and of a WAL file (big- or little-endian checksums). */
+const JOURNAL_MAGIC = Buffer.from([0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7]);
+const WAL_MAGIC_BE = Buffer.from([0x37, 0x7f, 0x06, 0x83]);
+const WAL_MAGIC_LE = Buffer.from([0x37, 0x7f, 0x06, 0x82]);
+
+function readHeader(path: string, length: number): Buffer {
+  const header = Buffer.alloc(length);
+  const fd = openSync(path, "r");
+  try {
+    readSync(fd, header, 0, length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return header;
+}
+
+const fileIsEmpty = (path: string) => statSync(path).size === 0;
+const startsWith = (path: string, magic: Buffer) => readHeader(path, magic.length).equals(magic);
 
 /** An empty file, or one that starts with SQLite's header: the only files db drop may delete. */
 function isSqliteFile(filename: string): boolean {

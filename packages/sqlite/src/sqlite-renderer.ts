@@ -1,6 +1,6 @@
 import {
   type AllowedValuesCheck, autoUpdateTriggerName, type CleanupExpiredSessionsRoutine, type Column, type ColumnConstraints, type ColumnDefault, type ColumnSnapshot,
-  type ColumnType, type DialectRenderer, type ForeignKey, type IndexSnapshot, MigrateError, type Operation, type SchemaModel, type SchemaSnapshot, type Table,
+  type ColumnType, type DialectRenderer, type ForeignKey, type IndexSnapshot, MigrateError, type Operation, type ReferentialAction, type SchemaModel, type SchemaSnapshot, type Table,
   type TableSnapshot, type View, type ViewSnapshot,
 } from "@better-auth/migrate-core";
 import { foldedType, isLogicalType, normalDefault, normalExpression, normalType, viewDefinition } from "./sqlite-normal-form.js";
@@ -72,6 +72,11 @@ export class SqliteRenderer implements DialectRenderer {
         // the table) and the session cleanup is a DELETE sent by the adapter.
         return [];
     }
+  }
+
+  /** SQLite has no session settings that change what the DDL means. */
+  filePreamble(): string[] {
+    return [];
   }
 
   /** The DELETE behind `cleanupExpiredSessions()`. */
@@ -159,7 +164,7 @@ export class SqliteRenderer implements DialectRenderer {
     // SQLite keeps the CREATE TABLE text, comment included, in sqlite_schema: the comment stays
     // readable there. STRICT makes the declared types binding.
     return [
-      `CREATE TABLE ${ifNotExists(options)}${q(table.name)} (\n  -- ${table.comment.replaceAll("\n", " ")}\n  ${lines.join(",\n  ")}\n) STRICT`,
+      `CREATE TABLE ${ifNotExists(options)}${q(table.name)} (\n  -- ${commentLine(table.comment)}\n  ${lines.join(",\n  ")}\n) STRICT`,
       ...table.indexes.map((i) => createIndex(table.name, i.name, i.columns, options)),
       ...table.columns.filter((c) => c.autoUpdate).map((c) => autoUpdateTrigger(table.name, c.name, options)),
     ];
@@ -196,7 +201,7 @@ export class SqliteRenderer implements DialectRenderer {
   }
 
   private inlineReference(fk: ForeignKey): string {
-    return `REFERENCES ${q(fk.references.table)} (${columnList(fk.references.columns)}) ON DELETE ${fk.onDelete.toUpperCase()}`;
+    return `REFERENCES ${q(fk.references.table)} (${columnList(fk.references.columns)}) ON DELETE ${referentialAction(fk.onDelete)}`;
   }
 }
 
@@ -260,7 +265,48 @@ function createIndex(table: string, name: string, columns: readonly string[], op
 
 /** The declared type of a column: STRICT tables know INTEGER and TEXT (and REAL, BLOB, ANY). */
 function storageType(type: ColumnType): string {
-  return type === "boolean" || type === "integer" ? "INTEGER" : "TEXT";
+  switch (type) {
+    case "boolean":
+    case "integer":
+      return "INTEGER";
+    case "id":
+    case "string":
+    case "text":
+    case "timestamp":
+    case "json":
+    case "ipAddress":
+      return "TEXT";
+    default:
+      return unknownInModel("column type", type);
+  }
+}
+
+/**
+ * A value the model's checks (core's `validate.ts`) let through only in its known set: reaching
+ * here means the model was built around them, and nothing is rendered from it.
+ */
+function unknownInModel(what: string, value: never): never {
+  throw new TypeError(`The model holds an unknown ${what} ${JSON.stringify(String(value))}; build tables with defineTable and extensions with defineExtension.`);
+}
+
+const REFERENTIAL_ACTIONS: Readonly<Record<ReferentialAction, string>> = {
+  cascade: "CASCADE",
+  restrict: "RESTRICT",
+  "set null": "SET NULL",
+  "set default": "SET DEFAULT",
+  "no action": "NO ACTION",
+};
+
+function referentialAction(action: ReferentialAction): string {
+  return (Object.hasOwn(REFERENTIAL_ACTIONS, action) ? REFERENTIAL_ACTIONS[action] : undefined) ?? unknownInModel("onDelete action", action as never);
+}
+
+/**
+ * Prose in a `--` comment, which SQLite ends at a line feed: core's checks keep comments on one
+ * line, and this keeps the comment there whatever reaches the renderer.
+ */
+function commentLine(text: string): string {
+  return text.replace(/[\p{Cc}\u2028\u2029]/gu, " ");
 }
 
 /**
@@ -308,7 +354,7 @@ function createView(view: View): string {
   const where = view.where.map((c) => (c.kind === "isTrue" ? `${ref(c.column)} = 1` : `${ref(c.column)} > ${SQL_NOW}`));
   return [
     `CREATE VIEW ${q(view.name)} AS`,
-    `-- ${view.comment}`,
+    `-- ${commentLine(view.comment)}`,
     `SELECT ${view.select.map(ref).join(", ")}`,
     `FROM ${q(view.from.table)} AS ${q(view.from.alias)}`,
     `JOIN ${q(view.join.table)} AS ${q(view.join.alias)} ON ${ref(view.join.on.left)} = ${ref(view.join.on.right)}`,
@@ -326,8 +372,13 @@ function renderDefault(value: ColumnDefault): string {
       return `(${SQL_NOW})`;
     case "json":
       return quoteLiteral(JSON.stringify(value.value));
-    case "value":
-      if (typeof value.value === "boolean") return value.value ? "1" : "0";
-      return typeof value.value === "string" ? quoteLiteral(value.value) : String(value.value);
+    case "value": {
+      const v: unknown = value.value;
+      if (typeof v === "boolean") return v ? "1" : "0";
+      if (typeof v === "string") return quoteLiteral(v);
+      return typeof v === "number" && Number.isFinite(v) ? String(v) : unknownInModel("default value", v as never);
+    }
+    default:
+      return unknownInModel("default kind", (value as { kind: never }).kind);
   }
 }

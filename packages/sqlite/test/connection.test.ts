@@ -41,6 +41,26 @@ describe("SQLite connections", () => {
     check.close();
   });
 
+  it("honours lockTimeoutMs while another connection holds the database exclusively, and says LOCK_TIMEOUT", async () => {
+    const file = join(dir, "busy.db");
+    const first = createMigrator({ url: `sqlite:${file}` });
+    await first.up();
+    await first.close();
+    const other = new Database(file);
+    other.exec("BEGIN EXCLUSIVE");
+    const migrator = createMigrator({ url: `sqlite:${file}`, lockTimeoutMs: 300 });
+    try {
+      for (const call of [() => migrator.status(), () => migrator.up(), () => migrator.cleanupExpiredSessions()]) {
+        await expect(call()).rejects.toMatchObject({ code: "LOCK_TIMEOUT", message: expect.stringContaining("300 ms") });
+      }
+      other.exec("ROLLBACK");
+      expect((await migrator.status()).map((s) => s.state)).toEqual(["applied", "applied"]);
+    } finally {
+      await migrator.close();
+      other.close();
+    }
+  });
+
   it("accepts an open better-sqlite3 database and leaves it open", async () => {
     const database = new Database(join(dir, "open.db"));
     const migrator = createMigrator({ database });

@@ -3,3 +3,4 @@ export { runnerSuite } from "./runner-suite.js";
 export { behaviourSuite } from "./behaviour-suite.js";
 export { accessErrorOf } from "./access-error.js";
 export { adoptionSuite } from "./adoption-suite.js";
+export { loadSuite, LOAD_ROUNDS, LOAD_RUNNERS } from "./load-suite.js";

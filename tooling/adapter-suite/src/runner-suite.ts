@@ -50,7 +50,7 @@ export function runnerSuite(harness: AdapterHarness): void {
         expect(first.applied.map((m) => m.id)).toEqual(CORE);
         // Each migration is reported started, then done, in order. (Where the lock is the
         // transaction, "done" waits for its commit, so both starts may come first.)
-        const order = (type: string) => events.filter((e) => e.type === type).map((e) => e.id);
+        const order = (type: string) => events.flatMap((e) => (e.type === type && "id" in e ? [e.id] : []));
         expect(order("start")).toEqual(CORE);
         expect(order("done")).toEqual(CORE);
         for (const id of CORE) {
@@ -124,6 +124,21 @@ export function runnerSuite(harness: AdapterHarness): void {
         expect((await migrator.down()).reverted.map((m) => m.id)).toEqual(["0150_earlier"]);
         expect(await relationExists(db, "earlier_table")).toBe(false);
         expect(await relationExists(db, "later_table")).toBe(true);
+      } finally {
+        await migrator.close();
+      }
+    });
+
+    it("down never reverts a migration that an applied one builds on, whatever the ledger's timestamps say", async () => {
+      const migrator = db.createMigrator();
+      try {
+        await migrator.up();
+        // As if 0001 had been applied last (an edited ledger, a clock that went back).
+        const later = harness.traits.timestampsAs === "date" ? new Date(Date.now() + 86_400_000) : new Date(Date.now() + 86_400_000).toISOString();
+        await db.kysely.updateTable("better_auth_migrations").set({ applied_at: later }).where("id", "=", "0001_core_tables").execute();
+        expect((await migrator.planDown()).map((m) => m.id)).toEqual(["0002_organization_tables"]);
+        expect((await migrator.down()).reverted.map((m) => m.id)).toEqual(["0002_organization_tables"]);
+        expect(await relationExists(db, "users")).toBe(true);
       } finally {
         await migrator.close();
       }
@@ -229,7 +244,15 @@ export function runnerSuite(harness: AdapterHarness): void {
       const release = await db.holdMigrationLock();
       const waiting = db.createMigrator({ extensions: [auditLog("note")], lockTimeoutMs: 300 });
       try {
-        await expect(waiting.up()).rejects.toBeInstanceOf(LockTimeoutError);
+        const events: MigrationEvent[] = [];
+        const error = await waiting.up({ onProgress: (e) => events.push(e) }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(LockTimeoutError);
+        // The wait says whom it waits for, at once, and so does the error.
+        const wait = events.find((e) => e.type === "waiting");
+        expect(wait).toBeDefined();
+        expect(wait && "holder" in wait ? wait.holder?.description : undefined).toMatch(/\S/);
+        expect((error as LockTimeoutError).message).toContain(`: ${(error as LockTimeoutError).holder}`);
+        expect((error as LockTimeoutError).hint).toMatch(/--lock-timeout/);
         await release();
         expect((await waiting.up()).applied.map((m) => m.id)).toEqual(["0100_audit_log"]);
       } finally {
@@ -256,6 +279,22 @@ export function runnerSuite(harness: AdapterHarness): void {
         expect(await relationExists(db, "first_table")).toBe(false);
         expect(await relationExists(db, "users")).toBe(true);
         expect((await migrator.status()).map((s) => s.state)).toEqual(["applied", "applied", "pending"]);
+      } finally {
+        await migrator.close();
+      }
+    });
+
+    it("a failure names its migration and what the same call applied before it", async () => {
+      const fine = defineExtension({ id: "0100_fine", name: "fine", tables: [defineTable({ name: "fine_table", comment: "Applies.", columns: { id: { type: "id", primaryKey: true } } })] });
+      const broken = defineExtension({ id: "0101_broken", name: "broken", tables: [defineTable({ name: "taken", comment: "Its name is taken.", columns: { id: { type: "id", primaryKey: true } } })] });
+      await sql`CREATE VIEW taken AS SELECT 1 AS one`.execute(db.kysely);
+      const migrator = db.createMigrator({ extensions: [fine, broken] });
+      try {
+        const error = await migrator.up().catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(MigrationFailedError);
+        expect((error as MigrationFailedError).migrationId).toBe("0101_broken");
+        expect((error as MigrationFailedError).applied.map((m) => m.id)).toEqual([...CORE, "0100_fine"]);
+        expect((await migrator.status()).map((s) => s.state)).toEqual(["applied", "applied", "applied", "pending"]);
       } finally {
         await migrator.close();
       }

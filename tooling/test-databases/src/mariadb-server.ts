@@ -255,6 +255,8 @@ export async function startMariadb(options: StartMariadbOptions = {}): Promise<M
       "--no-defaults",
       ...(owner ? [`--user=${owner.name}`] : []),
       `--datadir=${datadir}`,
+      // Its own folder for temporary tables: servers of concurrent runs must not share /tmp files.
+      `--tmpdir=${root}`,
       `--socket=${socket}`,
       `--port=${port}`,
       "--bind-address=127.0.0.1",

@@ -34,6 +34,12 @@ export interface DialectRenderer {
    * comments. Never drops or changes a table, column or key.
    */
   reconcile(operation: Operation, live: SchemaSnapshot): string[];
+  /**
+   * What each SQL file sets first for its session (inside its transaction, where there is one), so
+   * that a client's own settings cannot change what the file means: the search_path on PostgreSQL,
+   * the character set, sql_mode and time zone on MySQL.
+   */
+  filePreamble(): string[];
   /** `CREATE TABLE IF NOT EXISTS` for the ledger in SQL files (and its schema, where there is one). */
   createTableIfMissing(table: Table): string[];
   /** A table's name as it appears in SQL: quoted, and qualified with the schema where there is one. */

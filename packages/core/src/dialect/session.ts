@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
-import type { DatabaseAccessError } from "../errors.js";
+import type { MigrateError } from "../errors.js";
 import type { Operation } from "../migrations/operations.js";
+import type { LockWait } from "../runner/poll-lock.js";
 
 /**
  * How a dialect applies a migration:
@@ -42,17 +43,24 @@ interface SessionBase {
   createLedger(db: Kysely<unknown>): Promise<void>;
   /**
    * Takes the lock that serialises migration runs on this database, waiting at most `timeoutMs`,
-   * then throws {@link LockTimeoutError}. `db` is bound to one connection, which keeps the lock
+   * then throws {@link LockTimeoutError} naming the holder where the dialect can tell; while it
+   * waits, `onWait` hears whom it waits for, at once and then every few seconds. `db` is bound to one connection, which keeps the lock
    * until {@link releaseLock} (or until that connection dies).
    */
-  acquireLock(db: Kysely<unknown>, timeoutMs: number): Promise<void>;
+  acquireLock(db: Kysely<unknown>, timeoutMs: number, onWait?: (wait: LockWait) => void): Promise<void>;
   releaseLock(db: Kysely<unknown>): Promise<void>;
   /**
    * Recognises driver errors that mean the database cannot be used as asked (unreachable, login
-   * refused, no such database, read-only, missing privilege) and returns them as a
-   * {@link DatabaseAccessError}; anything else gives undefined. Messages must never contain the password.
+   * refused, no such database, read-only, missing privilege, connection lost) and returns them as a
+   * {@link DatabaseAccessError}, or another typed {@link MigrateError} where the dialect knows one
+   * (a table kept busy by a long transaction); anything else gives undefined. Messages must never contain the password.
    */
-  translateError(error: unknown): DatabaseAccessError | undefined;
+  translateError(error: unknown): MigrateError | undefined;
+  /**
+   * The error means another connection is writing and the statement gave up waiting (SQLite's
+   * SQLITE_BUSY): the runner retries the call, asynchronously, until the lock timeout.
+   */
+  isBusy?(error: unknown): boolean;
   /** Converts a timestamp as the driver returns it into a Date. */
   readTimestamp(value: unknown): Date;
 }

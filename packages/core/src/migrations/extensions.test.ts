@@ -4,6 +4,7 @@ import type { BetterAuthDatabase, DatabaseWith } from "../database-types.js";
 import { defineTable, value } from "../model/define-table.js";
 import { migrationChecksum } from "./checksum.js";
 import { coreMigrations } from "./core-migrations.js";
+import { InvalidExtensionError } from "../errors.js";
 import { defineExtension, resolveSchema } from "./extensions.js";
 import { invertOperations } from "./operations.js";
 
@@ -68,6 +69,73 @@ describe("extensions", () => {
     type Row = Awaited<ReturnType<ReturnType<typeof lookup>["executeTakeFirstOrThrow"]>>;
     expectTypeOf<Row>().toEqualTypeOf<{ identifier: string; expires_at: Date }>();
     expectTypeOf<DatabaseWith<[]>>().toEqualTypeOf<BetterAuthDatabase>();
+  });
+});
+
+describe("extensions are checked at run time, whatever built them", () => {
+  const table = (comment = "Notes.") =>
+    defineTable({ name: "note", comment, columns: { id: { type: "id", primaryKey: true }, body: { type: "text", nullable: true } } });
+
+  it("refuse a name that is not one line of printable text", () => {
+    for (const name of ["notes\nDROP TABLE users; --", "notes\r\nx", "a\u2028b", "", "   ", 42]) {
+      expect(() => defineExtension({ id: "0100_notes", name: name as string, tables: [table()] }), JSON.stringify(name)).toThrow(InvalidExtensionError);
+    }
+    expect(() => defineExtension({ id: "0100_notes", name: "notes\nDROP TABLE users; --", tables: [table()] })).toThrow(
+      /^Extension 0100_notes: its name "notes\\nDROP TABLE users; --" holds a line break or another control character/,
+    );
+    expect(defineExtension({ id: "0100_notes", name: `it's "notes" \\ */ $function$ 😀`, tables: [table()] }).name).toBe(`it's "notes" \\ */ $function$ 😀`);
+  });
+
+  it("report a field that does not pass as an InvalidExtensionError naming it", () => {
+    const added = (spec: unknown) => () => defineExtension({ id: "0100_x", name: "x", columns: { users: { c: spec as never } } });
+    expect(added({ type: "id", nullable: true, references: { table: "users", onDelete: "cascade); DROP TABLE users; --" } })).toThrow(
+      /^Extension 0100_x: Column users\.c: onDelete "cascade\); DROP TABLE users; --" is not one of/,
+    );
+    expect(added({ type: "text", nullable: true, default: { kind: "value", value: Number.NaN } })).toThrow(InvalidExtensionError);
+    expect(added({ type: "blob", nullable: true })).toThrow(/Column users\.c: type "blob" is not a column type/);
+    expect(() => defineExtension({ id: "0100_x\n; DROP TABLE users", name: "x" })).toThrow(/^Extension "0100_x\\n; DROP TABLE users": its id must be/);
+    expect(() => defineExtension({ id: "0100_x", name: "x", tables: "note" as never })).toThrow(/tables must be a list/);
+    expect(() => defineExtension({ id: "0100_x", name: "x", colums: {} } as never)).toThrow(/unknown key "colums"/);
+  });
+
+  it("hold extensions made by hand, or changed after defineExtension, to the same rules when the schema is resolved", () => {
+    const good = defineExtension({ id: "0100_notes", name: "notes", tables: [table()] });
+    type CreateTable = { kind: "createTable"; table: { foreignKeys: unknown[] } };
+    const op = good.migration.up[0] as unknown as CreateTable;
+    const handMade = (changes: (copy: any) => void) => {
+      const copy = structuredClone(good) as any;
+      changes(copy);
+      return () => resolveSchema([copy]);
+    };
+    expect(handMade((e) => e.migration.up[0].table.columns[1].type = "text); DROP TABLE users; --")).toThrow(/^Extension 0100_notes: Column note\.body: type "text\); DROP/);
+    expect(handMade((e) => e.migration.up[0].table.comment = "a\nDROP TABLE users; --")).toThrow(/Table note: comment .* holds a line break/);
+    expect(handMade((e) => (e.name = e.migration.name = "a\nDROP TABLE users; --"))).toThrow(/its name .* holds a line break/);
+    expect(handMade((e) => e.migration.up[0].table.foreignKeys.push({ name: "note_id_fkey", columns: ["id"], references: { table: "users", columns: ["id"] }, onDelete: "cascade; --" }))).toThrow(
+      /onDelete "cascade; --" is not one of/,
+    );
+    expect(handMade((e) => e.migration.up[0].table.columns[1].default = { kind: "value", value: Infinity })).toThrow(/Column note\.body: default must be a string, not Infinity/);
+    expect(handMade((e) => e.migration.up.push({ kind: "createRoutine", routine: { kind: "cleanupExpiredSessions", name: "x" } }))).toThrow(/can only create tables and add columns, not "createRoutine"/);
+    expect(handMade((e) => (e.migration.id = "0101_other"))).toThrow(/migration's id and name differ/);
+    expect(() => resolveSchema([{ ...good, migration: { ...good.migration, up: [{ kind: "createTable", table: { ...good.migration.up[0]!, get name() { return () => 1; } } }] } } as never])).toThrow(
+      InvalidExtensionError,
+    );
+    expect(() => resolveSchema("0100_notes" as never)).toThrow(/extensions must be a list/);
+
+    // What the migrator works with is a frozen copy: changing the caller's objects later reaches nothing.
+    const resolved = resolveSchema([good]).migrations.at(-1)!;
+    op.table.foreignKeys.push("changed later");
+    const resolvedOp = resolved.up[0] as unknown as CreateTable;
+    expect(resolvedOp.table.foreignKeys).toEqual([]);
+    expect(Object.isFrozen(resolvedOp.table.foreignKeys)).toBe(true);
+    expect(migrationChecksum(resolved)).toBe(migrationChecksum(defineExtension({ id: "0100_notes", name: "notes", tables: [table()] }).migration));
+  });
+
+  it("refuse names that another object of the schema, or the ledger, already has", () => {
+    const named = (name: string) => defineExtension({ id: "0100_x", name: "x", tables: [defineTable({ name, comment: "", columns: { id: { type: "id", primaryKey: true } } })] });
+    expect(() => resolveSchema([named("better_auth_migrations")])).toThrow(/the name "better_auth_migrations" of its table is already taken by the migration ledger/);
+    expect(() => resolveSchema([named("active_sessions")])).toThrow(/the name "active_sessions" of its table is already taken by the view of 0001_core_tables/);
+    expect(() => resolveSchema([named("users_pkey")])).toThrow(/the name "users_pkey" of its table is already taken by the primary key of users/);
+    expect(() => resolveSchema([named("users_email_key")])).toThrow(/already taken by the unique key of users/);
   });
 });
 

@@ -1,9 +1,13 @@
-import { assertIdentifier, assertNoDuplicateIndexes, columnFromSpec, type ColumnSpecs, type TableDefinition } from "../model/define-table.js";
+import { assertNoDuplicateIndexes, autoUpdateTriggerName, columnFromSpec, type ColumnSpecs, type TableDefinition } from "../model/define-table.js";
+import {
+  assertObjectName, assertProse, assertSpecObject, assertValidCheck, assertValidColumn, assertValidForeignKey, assertValidTable, isPlainObject, MAX_NAME_LENGTH, shown,
+} from "../model/validate.js";
+import { ledgerTable } from "../runner/ledger.js";
 import type { SchemaModel } from "../dialect/renderer.js";
-import type { Routine, Table, View } from "../model/types.js";
+import type { Column, Routine, Table, View } from "../model/types.js";
 import { InvalidExtensionError } from "../errors.js";
 import { coreMigrations } from "./core-migrations.js";
-import type { Migration, Operation } from "./operations.js";
+import type { ColumnConstraints, Migration, Operation } from "./operations.js";
 
 /** What an extension adds: new tables, and new columns on tables that exist before it. */
 export interface ExtensionSpec<
@@ -34,11 +38,43 @@ export interface Extension<
 }
 
 const MIGRATION_ID = /^[0-9a-z][0-9a-z_]*$/;
+const MAX_MIGRATION_ID_LENGTH = 255;
+
+/** The id as it can be shown in a message: itself when valid, escaped otherwise. */
+const shownId = (id: unknown) => (typeof id === "string" && MIGRATION_ID.test(id) && id.length <= MAX_MIGRATION_ID_LENGTH ? id : shown(id));
+
+function assertMigrationId(id: unknown): asserts id is string {
+  if (typeof id !== "string" || !MIGRATION_ID.test(id) || id.length > MAX_MIGRATION_ID_LENGTH) {
+    throw new InvalidExtensionError(shownId(id), `its id must be lower-case letters, digits and underscores, at most ${MAX_MIGRATION_ID_LENGTH} characters (e.g. "0100_two_factor").`);
+  }
+}
+
+/** The migration's name is prose for people, shown in `status`, stored in the ledger and written in SQL files' headers: one line. */
+function assertMigrationName(id: string, name: unknown): asserts name is string {
+  try {
+    assertProse(`Extension ${id}`, "name", name, { maxLength: MAX_NAME_LENGTH, nonEmpty: true });
+  } catch (error) {
+    throw new InvalidExtensionError(id, `its ${(error as Error).message.replace(`Extension ${id}: `, "")}`);
+  }
+}
+
+/** Runs `build`, turning the TypeError of a field that does not pass into the extension's error. */
+function asExtensionError<T>(id: string, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof TypeError) throw new InvalidExtensionError(id, error.message);
+    throw error;
+  }
+}
 
 /**
  * Declares tables and columns to add to the Better Auth schema, as Better Auth plugins do. Pass the
  * result to an adapter's `createMigrator({ extensions })`: it becomes one more migration, rendered by
  * every dialect, and `DatabaseWith<[typeof ext]>` gives the Kysely types that include it.
+ *
+ * Every field is checked at run time, whatever the types said (see `model/validate.ts`); a field that
+ * does not pass throws an {@link InvalidExtensionError} naming it, and nothing is rendered.
  *
  * @example
  * const twoFactor = defineExtension({
@@ -56,19 +92,25 @@ export function defineExtension<
   const Tables extends readonly TableDefinition[] = readonly [],
   const Columns extends Readonly<Record<string, ColumnSpecs>> = {},
 >(spec: ExtensionSpec<Tables, Columns>): Extension<Tables, Columns> {
-  if (!MIGRATION_ID.test(spec.id) || spec.id.length > 255) {
-    throw new InvalidExtensionError(spec.id, `its id must be lower-case letters, digits and underscores (e.g. "0100_two_factor").`);
-  }
-  if (!spec.name.trim()) throw new InvalidExtensionError(spec.id, "it needs a name.");
+  const given = spec as unknown;
+  if (!isPlainObject(given)) throw new InvalidExtensionError("?", `defineExtension takes a plain object, not ${shown(given)}.`);
+  const { id, name, tables = [], columns = {} } = given;
+  assertMigrationId(id);
+  asExtensionError(id, () => assertSpecObject(`Extension ${id}`, "the spec", given, ["id", "name", "tables", "columns"]));
+  assertMigrationName(id, name);
+  if (!Array.isArray(tables)) throw new InvalidExtensionError(id, `tables must be a list of defineTable results, not ${shown(tables)}.`);
+  if (!isPlainObject(columns)) throw new InvalidExtensionError(id, `columns must be a plain object of column specs by table name, not ${shown(columns)}.`);
   const up: Operation[] = [];
-  for (const table of spec.tables ?? []) up.push({ kind: "createTable", table });
-  for (const [tableName, columns] of Object.entries(spec.columns ?? {})) {
-    assertIdentifier("table", tableName);
-    for (const [columnName, columnSpec] of Object.entries(columns)) {
-      if (columnSpec.primaryKey) {
-        throw new InvalidExtensionError(spec.id, `${tableName}.${columnName}: an added column cannot be the primary key.`);
-      }
-      const { column, unique, foreignKey, check } = columnFromSpec(tableName, columnName, columnSpec);
+  for (const table of tables as unknown[]) {
+    asExtensionError(id, () => assertValidTable(table));
+    up.push({ kind: "createTable", table: table as Table });
+  }
+  for (const [tableName, tableColumns] of Object.entries(columns)) {
+    asExtensionError(id, () => assertObjectName("table", tableName));
+    if (!isPlainObject(tableColumns)) throw new InvalidExtensionError(id, `columns.${tableName} must be a plain object of column specs, not ${shown(tableColumns)}.`);
+    for (const [columnName, columnSpec] of Object.entries(tableColumns)) {
+      const { column, primaryKey, unique, foreignKey, check } = asExtensionError(id, () => columnFromSpec(tableName, columnName, columnSpec as ColumnSpecs[string]));
+      if (primaryKey) throw new InvalidExtensionError(id, `${tableName}.${columnName}: an added column cannot be the primary key.`);
       up.push({
         kind: "addColumn",
         table: tableName,
@@ -77,8 +119,73 @@ export function defineExtension<
       });
     }
   }
-  if (up.length === 0) throw new InvalidExtensionError(spec.id, "it adds no tables and no columns.");
-  return { id: spec.id, name: spec.name, migration: { id: spec.id, name: spec.name, up } };
+  if (up.length === 0) throw new InvalidExtensionError(id, "it adds no tables and no columns.");
+  return { id, name, migration: { id, name, up } };
+}
+
+/**
+ * An extension as the migrator takes it: a copy of plain data (getters read once, nothing shared
+ * with the caller), checked as {@link defineExtension} checks its spec, and frozen. Extensions made
+ * by hand, or changed after defineExtension, are held to the same rules; they can hold only what
+ * defineExtension makes (new tables and added columns).
+ */
+function checkedExtension(extension: unknown): Migration {
+  let copy: unknown;
+  try {
+    copy = structuredClone(extension);
+  } catch {
+    throw new InvalidExtensionError(isPlainObject(extension) ? shownId(extension.id) : "?", "it is not plain data (it holds functions or other objects that cannot be copied); build it with defineExtension.");
+  }
+  if (!isPlainObject(copy)) throw new InvalidExtensionError("?", `an extension must be the result of defineExtension, not ${shown(copy)}.`);
+  const { id, name, migration } = copy;
+  assertMigrationId(id);
+  assertMigrationName(id, name);
+  asExtensionError(id, () => {
+    assertSpecObject(`Extension ${id}`, "the extension", copy, ["id", "name", "migration", "~types"]);
+    assertSpecObject(`Extension ${id}`, "its migration", migration, ["id", "name", "up"]);
+  });
+  const m = migration as Record<string, unknown>;
+  if (m.id !== id || m.name !== name) throw new InvalidExtensionError(id, "its migration's id and name differ from its own; build it with defineExtension.");
+  if (!Array.isArray(m.up) || m.up.length === 0) throw new InvalidExtensionError(id, "it adds no tables and no columns.");
+  for (const op of m.up as unknown[]) asExtensionError(id, () => assertExtensionOperation(op));
+  return deepFreeze(migration as unknown as Migration);
+}
+
+/** The operations defineExtension makes, checked field by field. */
+function assertExtensionOperation(op: unknown): void {
+  if (!isPlainObject(op) || (op.kind !== "createTable" && op.kind !== "addColumn")) {
+    throw new TypeError(`an extension can only create tables and add columns, not ${shown(isPlainObject(op) ? op.kind : op)}.`);
+  }
+  if (op.kind === "createTable") {
+    assertSpecObject("createTable", "the operation", op, ["kind", "table"]);
+    assertValidTable(op.table);
+    return;
+  }
+  assertSpecObject("addColumn", "the operation", op, ["kind", "table", "column", "constraints"]);
+  assertObjectName("table", op.table);
+  const table = op.table;
+  assertValidColumn(table, op.column);
+  const column = op.column;
+  const where = `Column ${table}.${column.name}`;
+  if (column.autoUpdate) assertObjectName("trigger", autoUpdateTriggerName(table, column.name));
+  assertSpecObject(where, "constraints", op.constraints, ["unique", "foreignKey", "check"]);
+  const { unique, foreignKey, check } = op.constraints;
+  const own = new Set([column.name]);
+  if (unique !== undefined) {
+    assertSpecObject(where, "unique key", unique, ["name", "columns"]);
+    assertObjectName("unique key", unique.name);
+    if (!Array.isArray(unique.columns) || unique.columns.length !== 1 || unique.columns[0] !== column.name) throw new TypeError(`${where}: its unique key must be on the column alone.`);
+  }
+  if (foreignKey !== undefined) assertValidForeignKey(where, foreignKey, own);
+  if (check !== undefined) assertValidCheck(where, check, [column]);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 /** The whole schema a migrator works with: the core migrations, then each extension's, in order. */
@@ -88,19 +195,24 @@ export interface ResolvedSchema extends SchemaModel {
 
 /**
  * Combines the core migrations with extensions and checks that they fit together: ids unique, new
- * tables new, added columns new and on tables that exist by then, foreign keys pointing at real columns.
+ * tables new, added columns new and on tables that exist by then, foreign keys pointing at real
+ * columns, and every object name free. Extensions are checked field by field and copied first (see
+ * {@link checkedExtension}), so nothing reaches a renderer that the checks did not see.
  */
 export function resolveSchema(extensions: readonly Extension[] = []): ResolvedSchema {
-  const migrations = [...coreMigrations, ...extensions.map((e) => e.migration)];
+  if (!Array.isArray(extensions)) throw new TypeError(`extensions must be a list of defineExtension results, not ${shown(extensions)}.`);
+  const migrations = [...coreMigrations, ...extensions.map(checkedExtension)];
   const ids = new Set<string>();
   const tables = new Map<string, Table>();
   const views = new Map<string, View>();
   const routines = new Map<string, Routine>();
+  const names = new Map<string, string>([[ledgerTable.name, "the migration ledger"]]);
   for (const migration of migrations) {
     if (ids.has(migration.id)) throw new InvalidExtensionError(migration.id, "another migration already has this id.");
     ids.add(migration.id);
     for (const op of migration.up) {
       applyToTables(tables, op, migration.id);
+      claimNames(names, op, migration.id);
       if (op.kind === "createView") views.set(op.view.name, op.view);
       if (op.kind === "dropView") views.delete(op.view.name);
       if (op.kind === "createRoutine") routines.set(op.routine.name, op.routine);
@@ -108,6 +220,61 @@ export function resolveSchema(extensions: readonly Extension[] = []): ResolvedSc
     }
   }
   return { migrations, tables: [...tables.values()], views: [...views.values()], routines: [...routines.values()] };
+}
+
+/**
+ * The names an operation gives to objects, and what they are. Every dialect has one namespace for
+ * some of them: PostgreSQL for tables, views and indexes (a key's index takes the key's name),
+ * SQLite for tables, views, indexes and triggers, MySQL for tables and views, and for foreign key
+ * and check names. Keeping all of them distinct across the schema satisfies every dialect.
+ */
+function namesOf(op: Operation): [name: string, what: string][] {
+  const tableNames = (table: Table): [string, string][] => [
+    [table.name, "table"],
+    [table.primaryKey.name, `primary key of ${table.name}`],
+    ...table.uniques.map((k): [string, string] => [k.name, `unique key of ${table.name}`]),
+    ...table.indexes.map((k): [string, string] => [k.name, `index of ${table.name}`]),
+    ...table.foreignKeys.map((k): [string, string] => [k.name, `foreign key of ${table.name}`]),
+    ...table.checks.map((k): [string, string] => [k.name, `check of ${table.name}`]),
+    ...table.columns.filter((c) => c.autoUpdate).map((c): [string, string] => [autoUpdateTriggerName(table.name, c.name), `trigger of ${table.name}`]),
+  ];
+  const columnNames = (table: string, column: Column, c: ColumnConstraints): [string, string][] => [
+    ...(c.unique ? [[c.unique.name, `unique key of ${table}`] as [string, string]] : []),
+    ...(c.foreignKey ? [[c.foreignKey.name, `foreign key of ${table}`] as [string, string]] : []),
+    ...(c.check ? [[c.check.name, `check of ${table}`] as [string, string]] : []),
+    ...(column.autoUpdate ? [[autoUpdateTriggerName(table, column.name), `trigger of ${table}`] as [string, string]] : []),
+  ];
+  switch (op.kind) {
+    case "createTable":
+    case "dropTable":
+      return tableNames(op.table);
+    case "addColumn":
+    case "dropColumn":
+      return columnNames(op.table, op.column, op.constraints);
+    case "createIndex":
+    case "dropIndex":
+      return [[op.index.name, `index of ${op.table}`]];
+    case "createView":
+    case "dropView":
+      return [[op.view.name, "view"]];
+    case "createRoutine":
+    case "dropRoutine":
+      // PostgreSQL keeps functions apart from relations; the other dialects render none.
+      return [];
+  }
+}
+
+function claimNames(names: Map<string, string>, op: Operation, migrationId: string): void {
+  const given = namesOf(op);
+  if (op.kind.startsWith("drop")) {
+    for (const [name] of given) names.delete(name);
+    return;
+  }
+  for (const [name, what] of given) {
+    const holder = names.get(name);
+    if (holder) throw new InvalidExtensionError(migrationId, `the name "${name}" of its ${what} is already taken by ${holder}.`);
+    names.set(name, `the ${what} of ${migrationId}`);
+  }
 }
 
 function applyToTables(tables: Map<string, Table>, op: Operation, migrationId: string): void {

@@ -1,4 +1,8 @@
 import type { ColumnDefault, Column, ColumnType, ForeignKey, JsonValue, ReferentialAction, Table } from "./types.js";
+import {
+  allowedValues, assertBooleanOption, assertColumnCoherent, assertColumnName, assertColumnType, assertConstant, assertIdentifier, assertObjectName,
+  assertProse, assertReferentialAction, assertSpecObject, columnDefault, isPlainObject, jsonCopy, MAX_COMMENT_LENGTH, MAX_IDENTIFIER_LENGTH, shown,
+} from "./validate.js";
 
 /** How a column is written in a table definition; {@link defineTable} turns it into a {@link Column}. */
 export interface ColumnSpec {
@@ -35,54 +39,62 @@ export interface TableDefinition<Name extends string = string, Columns extends C
 
 /** The database sets the column to the current time. */
 export const now = (): ColumnDefault => ({ kind: "now" });
-/** A constant default. */
-export const value = (v: string | number | boolean): ColumnDefault => ({ kind: "value", value: v });
-/** A JSON default, e.g. `json({})`. */
-export const json = (v: JsonValue): ColumnDefault => ({ kind: "json", value: v });
+/** A constant default: a string, a finite number or a boolean (checked against the column by {@link defineTable}). */
+export const value = (v: string | number | boolean): ColumnDefault => {
+  assertConstant(v);
+  return { kind: "value", value: v };
+};
+/** A JSON default, e.g. `json({})`: plain JSON data only (finite numbers, no undefined, no functions), at most 1024 characters as JSON. */
+export const json = (v: JsonValue): ColumnDefault => ({ kind: "json", value: jsonCopy("json()", v) });
 
-const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+export { assertIdentifier };
 
-export function assertIdentifier(kind: string, name: string): void {
-  // Lower-case snake_case only: names then mean the same in every dialect, quoted or not, and
-  // fit the 63-byte limit of PostgreSQL (MySQL allows 64).
-  if (!IDENTIFIER.test(name) || name.length > 63) {
-    throw new TypeError(`Invalid ${kind} name "${name}": use lower-case snake_case, at most 63 characters.`);
-  }
-}
+const COLUMN_SPEC_KEYS = ["type", "nullable", "primaryKey", "unique", "default", "autoUpdate", "references", "oneOf"] as const;
+const TABLE_SPEC_KEYS = ["name", "comment", "columns", "unique", "indexes"] as const;
 
-/** Turns a column spec into the neutral column and the constraints it implies on its table. */
+/**
+ * Turns a column spec into the neutral column and the constraints it implies on its table. Every
+ * field is checked at run time (see `validate.ts`) and read once, so what is checked is what is
+ * rendered; the default and the allowed values are copies, which later changes to the spec do not reach.
+ */
 export function columnFromSpec(table: string, name: string, spec: ColumnSpec) {
-  assertIdentifier("column", name);
+  assertColumnName(name);
+  const where = `Column ${table}.${name}`;
+  assertSpecObject(where, "the column spec", spec, COLUMN_SPEC_KEYS);
+  const { type, nullable, primaryKey, unique: isUnique, autoUpdate, references, oneOf } = spec as Record<string, unknown>;
+  const givenDefault = (spec as Record<string, unknown>).default;
+  assertColumnType(where, type);
+  for (const [field, flag] of [["nullable", nullable], ["primaryKey", primaryKey], ["unique", isUnique], ["autoUpdate", autoUpdate]] as const) {
+    assertBooleanOption(where, field, flag);
+  }
   const column: Column = {
     name,
-    type: spec.type,
-    nullable: spec.nullable === true,
-    ...(spec.default ? { default: spec.default } : {}),
-    ...(spec.autoUpdate ? { autoUpdate: true } : {}),
+    type,
+    nullable: nullable === true,
+    ...(givenDefault !== undefined ? { default: columnDefault(where, type, givenDefault) } : {}),
+    ...(autoUpdate ? { autoUpdate: true } : {}),
   };
-  if (spec.autoUpdate && spec.type !== "timestamp") {
-    throw new TypeError(`Column ${table}.${name}: autoUpdate needs a timestamp column.`);
+  if (autoUpdate) assertIdentifier("trigger", autoUpdateTriggerName(table, name));
+  let foreignKey: ForeignKey | undefined;
+  if (references !== undefined) {
+    assertSpecObject(where, "references", references, ["table", "column", "onDelete"]);
+    const { table: target, column: targetColumn = "id", onDelete = "no action" } = references;
+    assertObjectName("referenced table", target);
+    assertColumnName(targetColumn);
+    assertReferentialAction(where, onDelete);
+    foreignKey = { name: constraintName(table, [name], "fkey"), columns: [name], references: { table: target, columns: [targetColumn] }, onDelete };
   }
-  if (spec.primaryKey && spec.nullable) throw new TypeError(`Column ${table}.${name}: a primary key cannot be nullable.`);
-  const foreignKey: ForeignKey | undefined = spec.references
-    ? {
-        name: constraintName(table, [name], "fkey"),
-        columns: [name],
-        references: { table: spec.references.table, columns: [spec.references.column ?? "id"] },
-        onDelete: spec.references.onDelete ?? "no action",
-      }
-    : undefined;
-  const check = spec.oneOf
-    ? { name: constraintName(table, [name], "check"), column: name, values: [...spec.oneOf] }
-    : undefined;
-  const unique = spec.unique ? { name: constraintName(table, [name], "key"), columns: [name] } : undefined;
-  return { column, foreignKey, check, unique };
+  const values = oneOf === undefined ? undefined : allowedValues(where, type, oneOf);
+  assertColumnCoherent(where, column, { primaryKey: primaryKey === true, ...(foreignKey ? { onDelete: foreignKey.onDelete } : {}), ...(values ? { allowed: values } : {}) });
+  const check = values ? { name: constraintName(table, [name], "check"), column: name, values } : undefined;
+  const unique = isUnique ? { name: constraintName(table, [name], "key"), columns: [name] } : undefined;
+  return { column, primaryKey: primaryKey === true, foreignKey, check, unique };
 }
 
 /** Constraint and index names follow PostgreSQL's own conventions (`users_email_key`), so hand-made databases match. */
 export function constraintName(table: string, columns: readonly string[], suffix: "pkey" | "key" | "fkey" | "check" | "idx"): string {
   const name = suffix === "pkey" ? `${table}_pkey` : `${table}_${columns.join("_")}_${suffix}`;
-  if (name.length > 63) throw new TypeError(`Constraint name "${name}" is longer than 63 characters; shorten the table or column names.`);
+  if (name.length > MAX_IDENTIFIER_LENGTH) throw new TypeError(`Constraint name "${name}" is longer than 63 characters; shorten the table or column names.`);
   return name;
 }
 
@@ -111,32 +123,44 @@ export function autoUpdateTriggerName(table: string, column: string): string {
 export function defineTable<const Name extends string, const Columns extends ColumnSpecs>(
   spec: TableSpec<Name, Columns>,
 ): TableDefinition<Name, Columns> {
-  assertIdentifier("table", spec.name);
-  const entries = Object.entries(spec.columns);
-  if (entries.length === 0) throw new TypeError(`Table ${spec.name} has no columns.`);
-  const parts = entries.map(([name, columnSpec]) => columnFromSpec(spec.name, name, columnSpec));
-  const primary = entries.filter(([, c]) => c.primaryKey).map(([name]) => name);
-  if (primary.length === 0) throw new TypeError(`Table ${spec.name} has no primary key.`);
-  const known = new Set(entries.map(([name]) => name));
-  const checkColumns = (what: string, columns: readonly string[]) => {
-    for (const c of columns) if (!known.has(c)) throw new TypeError(`Table ${spec.name}: ${what} names unknown column "${c}".`);
+  assertSpecObject("Table", "the table spec", spec, TABLE_SPEC_KEYS);
+  const { name, comment, columns, unique: uniqueSpec = [], indexes: indexSpec = [] } = spec as Record<string, unknown>;
+  assertObjectName("table", name);
+  const where = `Table ${name}`;
+  assertProse(where, "comment", comment, { maxLength: MAX_COMMENT_LENGTH });
+  if (!isPlainObject(columns)) throw new TypeError(`${where}: columns must be a plain object of column specs, not ${shown(columns)}.`);
+  const entries = Object.entries(columns as ColumnSpecs);
+  if (entries.length === 0) throw new TypeError(`Table ${name} has no columns.`);
+  const parts = entries.map(([columnName, columnSpec]) => columnFromSpec(name, columnName, columnSpec));
+  const primary = parts.filter((p) => p.primaryKey).map((p) => p.column.name);
+  if (primary.length === 0) throw new TypeError(`Table ${name} has no primary key.`);
+  const known = new Set(entries.map(([columnName]) => columnName));
+  const keyColumns = (what: string, list: unknown): string[] => {
+    if (!Array.isArray(list) || list.length === 0) throw new TypeError(`${where}: each ${what} must be a non-empty list of column names, not ${shown(list)}.`);
+    for (const c of list as unknown[]) if (typeof c !== "string" || !known.has(c)) throw new TypeError(`Table ${name}: ${what} names unknown column ${shown(c)}.`);
+    if (new Set(list).size !== list.length) throw new TypeError(`${where}: ${what} names a column twice.`);
+    return [...(list as string[])];
+  };
+  const lists = (what: string, value: unknown): unknown[] => {
+    if (!Array.isArray(value)) throw new TypeError(`${where}: ${what} must be a list of column lists, not ${shown(value)}.`);
+    return value;
   };
   const uniques = [
     ...parts.flatMap((p) => (p.unique ? [p.unique] : [])),
-    ...(spec.unique ?? []).map((columns) => {
-      checkColumns("unique key", columns);
-      return { name: constraintName(spec.name, columns, "key"), columns: [...columns] };
+    ...lists("unique", uniqueSpec).map((list) => {
+      const keyed = keyColumns("unique key", list);
+      return { name: constraintName(name, keyed, "key"), columns: keyed };
     }),
   ];
-  const indexes = (spec.indexes ?? []).map((columns) => {
-    checkColumns("index", columns);
-    return { name: constraintName(spec.name, columns, "idx"), columns: [...columns] };
+  const indexes = lists("indexes", indexSpec).map((list) => {
+    const indexed = keyColumns("index", list);
+    return { name: constraintName(name, indexed, "idx"), columns: indexed };
   });
   const table: Table = {
-    name: spec.name,
-    comment: spec.comment,
+    name,
+    comment,
     columns: parts.map((p) => p.column),
-    primaryKey: { name: constraintName(spec.name, primary, "pkey"), columns: primary },
+    primaryKey: { name: constraintName(name, primary, "pkey"), columns: primary },
     uniques,
     foreignKeys: parts.flatMap((p) => (p.foreignKey ? [p.foreignKey] : [])),
     checks: parts.flatMap((p) => (p.check ? [p.check] : [])),

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import type { Dialect } from "../dialect/dialect.js";
 import { compareSchemas, type Finding } from "../drift/compare.js";
-import { InvalidOptionsError, MigrateError, MigrationFailedError, UnsafeColumnError } from "../errors.js";
+import { InvalidOptionsError, LockTimeoutError, MigrateError, MigrationFailedError, PlanChangedError, UnsafeColumnError } from "../errors.js";
 import { migrationChecksum } from "../migrations/checksum.js";
 import type { Extension, ResolvedSchema } from "../migrations/extensions.js";
 import { invertOperations, type Migration } from "../migrations/operations.js";
@@ -94,8 +94,12 @@ export interface Migrator {
    * where it has not (a partly applied migration is finished from where it stopped).
    */
   up(options?: RunOptions): Promise<UpResult>;
-  /** Reverts the newest applied migrations (one unless `steps` says more). */
-  down(options?: RunOptions & { steps?: number }): Promise<DownResult>;
+  /**
+   * Reverts the newest applied migrations (one unless `steps` says more). With `expect` (the ids
+   * `planDown` returned, as a person confirmed them), it reverts nothing unless exactly those are
+   * what it would revert once it holds the lock.
+   */
+  down(options?: RunOptions & { steps?: number; expect?: readonly string[] }): Promise<DownResult>;
   /** What `down` with these options would revert, newest first, without reverting anything. */
   planDown(options?: { steps?: number }): Promise<{ id: string; name: string }[]>;
   /** Each migration: applied, pending, partly applied, changed since applied, or unknown to this code. */
@@ -148,6 +152,9 @@ export function renderMigration(renderer: Dialect["renderer"], migration: Migrat
 
 type AnyDatabase = Kysely<any>;
 
+/** Pause between attempts of a call that found the database busy. */
+const BUSY_RETRY_MS = 50;
+
 /** Whether a "missing" finding is about something a pending migration creates: pending, not drift. */
 function createdBy(pending: readonly Migration[], finding: Finding): boolean {
   return pending.some((m) =>
@@ -197,12 +204,18 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
   async function withLock<T>(onProgress: RunOptions["onProgress"], work: (conn: Kysely<unknown>, progress: Progress) => Promise<T>): Promise<T> {
     const progress = reportProgress(onProgress, session.commitsWhenLockReleased);
     const result = await db.connection().execute(async (conn) => {
-      await session.acquireLock(conn, lockTimeoutMs);
+      await session.acquireLock(conn, lockTimeoutMs, (wait) => progress.waiting({ type: "waiting", ...wait }));
+      let outcome: T;
       try {
-        return await work(conn, progress);
-      } finally {
-        await session.releaseLock(conn);
+        outcome = await work(conn, progress);
+      } catch (error) {
+        // The first error is the one to report. If the connection broke, releasing fails too, and
+        // the server releases the lock with the session anyway.
+        await session.releaseLock(conn).catch(() => undefined);
+        throw error;
       }
+      await session.releaseLock(conn);
+      return outcome;
     });
     progress.released();
     return result;
@@ -268,12 +281,41 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
     return { id, name, durationMs };
   }
 
-  /** Driver errors that mean "cannot use this database" become typed errors at every entry point. */
-  async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one migration's work; an error from it names the migration and what the call applied
+   * before it (typed first, so that a driver error becomes a MigrateError that can carry both).
+   */
+  async function inMigration(id: string, before: readonly MigrationRun[], work: () => Promise<MigrationRun>): Promise<MigrationRun> {
     try {
       return await work();
     } catch (error) {
-      throw error instanceof MigrateError ? error : (session.translateError(error) ?? error);
+      const typed = error instanceof MigrateError ? error : (session.translateError(error) ?? new MigrationFailedError(id, error));
+      typed.migrationId ??= id;
+      typed.applied = before;
+      throw typed;
+    }
+  }
+
+  /**
+   * Driver errors that mean "cannot use this database" become typed errors at every entry point.
+   * A call that failed only because another connection was writing (SQLite) is tried again until
+   * the lock timeout: nothing of it took effect.
+   */
+  async function guarded<T>(work: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + lockTimeoutMs;
+    for (;;) {
+      try {
+        return await work();
+      } catch (error) {
+        if (session.isBusy?.(error)) {
+          if (Date.now() < deadline) {
+            await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS));
+            continue;
+          }
+          throw new LockTimeoutError(lockTimeoutMs, "another connection kept writing");
+        }
+        throw error instanceof MigrateError ? error : (session.translateError(error) ?? error);
+      }
     }
   }
 
@@ -294,9 +336,10 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
         await refuseUnsafeColumns(conn, toRun, entries);
         await prepareLedger(conn);
         const baselined: MigrationRun[] = [];
-        for (const adoption of adoptions) if (adoption.kind === "adopt") baselined.push(await adopt(conn, adoption, progress));
         const applied: MigrationRun[] = [];
-        for (const rendered of toRun) applied.push(await run(conn, rendered, "up", byId.get(rendered.migration.id), progress));
+        const step = (id: string, work: () => Promise<MigrationRun>) => inMigration(id, [...baselined, ...applied], work);
+        for (const adoption of adoptions) if (adoption.kind === "adopt") baselined.push(await step(adoption.migration.id, () => adopt(conn, adoption, progress)));
+        for (const rendered of toRun) applied.push(await step(rendered.migration.id, () => run(conn, rendered, "up", byId.get(rendered.migration.id), progress)));
         return { applied, baselined };
       });
     }),
@@ -339,11 +382,14 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
         await prepareLedger(conn);
         const entries = await ledger.readExisting(conn);
         const toRevert = plan.revertOrder(entries, steps);
+        if (options.expect && toRevert.map((m) => m.id).join(",") !== options.expect.join(",")) {
+          throw new PlanChangedError(options.expect, toRevert.map((m) => m.id));
+        }
         plan.refuseChanged(entries, new Set(toRevert.map((m) => m.id)));
         const rendered = toRevert.map(render);
         const byId = new Map(entries.map((e) => [e.id, e]));
         const reverted: MigrationRun[] = [];
-        for (const r of rendered) reverted.push(await run(conn, r, "down", byId.get(r.migration.id), progress));
+        for (const r of rendered) reverted.push(await inMigration(r.migration.id, [], () => run(conn, r, "down", byId.get(r.migration.id), progress)));
         return { reverted };
       });
     }),

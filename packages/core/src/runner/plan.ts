@@ -69,16 +69,26 @@ export class Plan {
     });
   }
 
-  /** The migrations `down` reverts: the most recently applied first. */
+  /**
+   * The migrations `down` reverts: the most recently applied first, but never one whose tables an
+   * applied migration still builds on (a foreign key to them, a column added to them, a view over
+   * them): that one goes first, whatever the ledger's timestamps say.
+   */
   revertOrder(entries: readonly LedgerEntry[], steps: number): Migration[] {
     this.refuseUnknown(entries);
     const position = new Map(this.#migrations.map((m, i) => [m.id, i]));
     const byId = new Map(this.#migrations.map((m) => [m.id, m]));
     // Ties (applied in the same millisecond) go by definition order, newest first.
-    return [...entries]
+    const remaining = [...entries]
       .sort((a, b) => b.appliedAt.getTime() - a.appliedAt.getTime() || position.get(b.id)! - position.get(a.id)!)
-      .slice(0, steps)
       .map((e) => byId.get(e.id)!);
+    const order: Migration[] = [];
+    while (order.length < steps && remaining.length > 0) {
+      const next = remaining.findIndex((m) => !remaining.some((other) => other !== m && buildsOn(other, m)));
+      // A cycle cannot arise from migrations that only add to what came before; fall back to time order.
+      order.push(...remaining.splice(next < 0 ? 0 : next, 1));
+    }
+    return order;
   }
 }
 
@@ -86,4 +96,34 @@ export function validSteps(steps: number | undefined): number {
   const n = steps ?? 1;
   if (!Number.isInteger(n) || n < 1) throw new InvalidOptionsError(`steps must be a positive whole number, not ${String(steps)}.`);
   return n;
+}
+
+/** Tables and views a migration creates. */
+function created(migration: Migration): Set<string> {
+  return new Set(migration.up.flatMap((op) => (op.kind === "createTable" ? [op.table.name] : op.kind === "createView" ? [op.view.name] : [])));
+}
+
+/** Tables and views a migration's operations refer to besides its own. */
+function referenced(migration: Migration): Set<string> {
+  const names = migration.up.flatMap((op): string[] => {
+    switch (op.kind) {
+      case "createTable":
+        return op.table.foreignKeys.map((fk) => fk.references.table);
+      case "addColumn":
+        return [op.table, ...(op.constraints.foreignKey ? [op.constraints.foreignKey.references.table] : [])];
+      case "createIndex":
+        return [op.table];
+      case "createView":
+        return [op.view.from.table, op.view.join.table];
+      default:
+        return [];
+    }
+  });
+  return new Set(names);
+}
+
+/** `dependent` needs something `dependency` creates. */
+function buildsOn(dependent: Migration, dependency: Migration): boolean {
+  const theirs = created(dependency);
+  return [...referenced(dependent)].some((name) => theirs.has(name) && !created(dependent).has(name));
 }

@@ -1,7 +1,10 @@
 import type { Direction } from "./plan.js";
+import type { LockHolder } from "./poll-lock.js";
 
 /** Reported while `up` or `down` runs, so that a caller can show progress. */
 export type MigrationEvent =
+  /** Another run holds the migration lock: reported at once, then every few seconds while it lasts. */
+  | { type: "waiting"; waitedMs: number; holder: LockHolder | undefined }
   | { type: "start"; direction: Direction; id: string; name: string }
   | {
       type: "done"; direction: Direction; id: string; name: string; durationMs: number;
@@ -10,6 +13,7 @@ export type MigrationEvent =
     };
 
 export interface Progress {
+  waiting(event: MigrationEvent): void;
   start(event: MigrationEvent): void;
   done(event: MigrationEvent): void;
   /** The lock was released: report what was held back. */
@@ -24,6 +28,7 @@ export interface Progress {
 export function reportProgress(onProgress: ((event: MigrationEvent) => void) | undefined, commitsWhenLockReleased: boolean): Progress {
   const held: MigrationEvent[] = [];
   return {
+    waiting: (event) => onProgress?.(event),
     start: (event) => onProgress?.(event),
     done: (event) => {
       if (commitsWhenLockReleased) held.push(event);

@@ -41,7 +41,7 @@ export function sqlFiles(renderer: DialectRenderer, applyMode: ApplyMode, migrat
       `-- better-auth-migrate: ${migration.id} (${direction}): ${oneLine(migration.name)}`,
       `-- checksum ${plan.checksumOf(migration.id)}; records itself in ${ledgerTable.name}.`,
     ];
-    const statements = transactional ? ["BEGIN", ...body, "COMMIT"] : body;
+    const statements = transactional ? ["BEGIN", ...renderer.filePreamble(), ...body, "COMMIT"] : [...renderer.filePreamble(), ...body];
     return {
       name: `${direction}/${number(position)}_${migration.id}.sql`,
       migrationId: migration.id,

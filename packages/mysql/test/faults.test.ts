@@ -1,0 +1,108 @@
+/**
+ * Issue 13, item 1 on MySQL: a connection killed under the migrator (KILL, a server restart) must
+ * never crash the process: the promise rejects with one typed error, the application goes on, and
+ * the next run finishes what was left.
+ */
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { closeMysqlAdminPools, createMysqlTestDatabase, type MysqlTestDatabase } from "@better-auth/test-databases";
+import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { createMigrator } from "../src/index.js";
+import { migrateUp, openConnection } from "./helpers.js";
+
+afterAll(closeMysqlAdminPools);
+
+const BUILT = fileURLToPath(new URL("../dist/index.js", import.meta.url));
+const server = inject("mariadbServer");
+
+/** An application that runs `up` (an extension adding a column to users) in try/catch and reports what it caught. */
+function application(url: string) {
+  const script = `
+    import { createMigrator } from ${JSON.stringify(BUILT)};
+    import { defineExtension } from "@better-auth/migrate-core";
+    const extension = defineExtension({ id: "0100_nickname", name: "nickname", columns: { users: { nickname: { type: "string", nullable: true } } } });
+    const migrator = createMigrator({ url: process.env.URL, extensions: [extension], lockTimeoutMs: 30000 });
+    try {
+      await migrator.up();
+      process.stdout.write(JSON.stringify({ caught: null }));
+      process.exitCode = 1;
+    } catch (error) {
+      process.stdout.write(JSON.stringify({ caught: { name: error.name, code: error.code ?? null, message: error.message } }));
+    } finally {
+      await migrator.close().catch(() => undefined);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));`;
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+    env: { PATH: process.env.PATH ?? "", URL: url },
+    cwd: fileURLToPath(new URL("..", import.meta.url)),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  return new Promise<{ code: number | null; caught: { code: string | null; message: string } | null; stderr: string }>((resolve) =>
+    child.on("close", (code) => resolve({ code, caught: stdout ? (JSON.parse(stdout) as { caught: never }).caught : null, stderr })),
+  );
+}
+
+async function waitFor(db: MysqlTestDatabase, condition: string, what: string): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    const rows = (await db.admin(`SELECT id FROM information_schema.processlist WHERE db = DATABASE() AND ${condition}`)) as { id: number }[];
+    if (rows[0]) return Number(rows[0].id);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`never saw ${what}`);
+}
+
+describe(`a dropped connection on MariaDB ${server.version}`, () => {
+  let db: MysqlTestDatabase;
+  beforeEach(async () => {
+    db = await createMysqlTestDatabase(server.adminUrl);
+    await migrateUp(db.url);
+  });
+  afterEach(async () => {
+    await db.drop();
+  });
+
+  it("killing the migrating connection rejects up() with a typed error; the next run applies the migration", async () => {
+    const blocker = await openConnection(db.url);
+    await blocker.promise().query("LOCK TABLES users WRITE");
+    let result: Awaited<ReturnType<typeof application>>;
+    try {
+      const app = application(db.url);
+      const id = await waitFor(db, "info LIKE 'ALTER TABLE%nickname%'", "the migration waiting for users");
+      await db.admin(`KILL CONNECTION ${id}`);
+      result = await app;
+    } finally {
+      await blocker.promise().end();
+    }
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.caught, JSON.stringify(result.caught)).toMatchObject({ code: "CONNECTION_LOST" });
+    const next = createMigrator({ url: db.url });
+    try {
+      const { defineExtension } = await import("@better-auth/migrate-core");
+      const extension = defineExtension({ id: "0100_nickname", name: "nickname", columns: { users: { nickname: { type: "string", nullable: true } } } });
+      const again = createMigrator({ url: db.url, extensions: [extension] });
+      expect((await again.up()).applied.map((m) => m.id)).toEqual(["0100_nickname"]);
+      await again.close();
+    } finally {
+      await next.close();
+    }
+  });
+
+  it("killing a runner that waits for the lock rejects up() with a typed error", async () => {
+    const holder = await openConnection(db.url);
+    await holder.promise().query("SELECT GET_LOCK(CONCAT('better_auth_migrate:', DATABASE()), 0)");
+    try {
+      const app = application(db.url);
+      const id = await waitFor(db, "info LIKE 'SELECT GET_LOCK(IF(%' AND id <> CONNECTION_ID()", "the runner polling for the lock");
+      await db.admin(`KILL CONNECTION ${id}`);
+      const result = await app;
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.caught, JSON.stringify(result.caught)).toMatchObject({ code: "CONNECTION_LOST" });
+    } finally {
+      await holder.promise().end();
+    }
+  });
+});
