@@ -23,7 +23,8 @@ function application(url: string) {
     const extension = defineExtension({ id: "0100_nickname", name: "nickname", columns: { users: { nickname: { type: "string", nullable: true } } } });
     const migrator = createMigrator({ url: process.env.URL, extensions: [extension], lockTimeoutMs: 30000 });
     try {
-      await migrator.up();
+      // Tells the test the moment it starts waiting for another run's lock.
+      await migrator.up({ onProgress: (event) => { if (event.type === "waiting") process.stderr.write("WAITING\\n"); } });
       process.stdout.write(JSON.stringify({ caught: null }));
       process.exitCode = 1;
     } catch (error) {
@@ -39,11 +40,17 @@ function application(url: string) {
   });
   let stdout = "";
   let stderr = "";
+  let markWaiting: () => void = () => undefined;
+  const waiting = new Promise<void>((resolve) => (markWaiting = resolve));
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise<{ code: number | null; caught: { code: string | null; message: string } | null; stderr: string }>((resolve) =>
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+    if (stderr.includes("WAITING")) markWaiting();
+  });
+  const exited = new Promise<{ code: number | null; caught: { code: string | null; message: string } | null; stderr: string }>((resolve) =>
     child.on("close", (code) => resolve({ code, caught: stdout ? (JSON.parse(stdout) as { caught: never }).caught : null, stderr })),
   );
+  return Object.assign(exited, { waiting });
 }
 
 async function waitFor(db: MysqlTestDatabase, condition: string, what: string): Promise<number> {
@@ -96,8 +103,12 @@ describe(`a dropped connection on MariaDB ${server.version}`, () => {
     await holder.promise().query("SELECT GET_LOCK(CONCAT('better_auth_migrate:', DATABASE()), 0)");
     try {
       const app = application(db.url);
-      const id = await waitFor(db, "info LIKE 'SELECT GET_LOCK(IF(%' AND id <> CONNECTION_ID()", "the runner polling for the lock");
-      await db.admin(`KILL CONNECTION ${id}`);
+      await app.waiting;
+      // Between attempts the polling connection is idle, so it is found by whose it is, not by its query.
+      const [own] = (await holder.promise().query("SELECT CONNECTION_ID() AS id")) as unknown as [{ id: number }[]];
+      const ids = (await db.admin(`SELECT id FROM information_schema.processlist WHERE user = 'better_auth_owner' AND id <> ${Number(own[0]!.id)}`)) as { id: number }[];
+      expect(ids.length).toBeGreaterThan(0);
+      for (const { id } of ids) await db.admin(`KILL CONNECTION ${Number(id)}`);
       const result = await app;
       expect(result.code, result.stderr).toBe(0);
       expect(result.caught, JSON.stringify(result.caught)).toMatchObject({ code: "CONNECTION_LOST" });

@@ -50,6 +50,7 @@ export function validateSchemaName(schema: string): void {
 /** PostgreSQL's migration session: transactional DDL and an advisory lock per schema. */
 export class PostgresSession implements TransactionalSession {
   readonly applyMode = "transactional";
+  readonly concurrentIndexes = true;
   // The statements carry no parameters, so pg sends them with the simple query protocol, which
   // accepts several at once: one round trip per migration.
   readonly supportsMultipleStatements = true;

@@ -32,6 +32,7 @@ interface IndexRow {
   name: string;
   unique: boolean;
   method: string;
+  valid: boolean;
   keys: string[];
   predicate: string | null;
 }
@@ -178,7 +179,7 @@ export class PostgresIntrospector implements SchemaIntrospector {
   private async indexes(db: Kysely<unknown>): Promise<IndexRow[]> {
     // The key columns only (not INCLUDE ones), each as pg_get_indexdef prints it: a column name or an expression.
     const { rows } = await sql<IndexRow>`
-      SELECT t.relname AS "table", ic.relname AS name, i.indisunique AS "unique", am.amname AS method,
+      SELECT t.relname AS "table", ic.relname AS name, i.indisunique AS "unique", am.amname AS method, i.indisvalid AS valid,
              ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k) AS keys,
              pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) AS predicate
       FROM pg_catalog.pg_index i
@@ -282,6 +283,8 @@ function indexSnapshot(row: IndexRow): IndexSnapshot {
     columns: row.keys.map(normalIndexKey),
     unique: row.unique,
     method: row.predicate === null ? row.method : `${row.method} where ${row.predicate}`,
+    // Left by a failed CREATE INDEX CONCURRENTLY: it is kept up to date but serves no query.
+    ...(row.valid ? {} : { valid: false }),
   };
 }
 

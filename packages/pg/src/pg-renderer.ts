@@ -68,9 +68,13 @@ export class PostgresRenderer implements DialectRenderer {
           `ALTER TABLE ${this.qualified(op.table)} DROP COLUMN ${q(op.column.name)}`,
         ];
       case "createIndex":
-        return [this.createIndex(op.table, op.index, CREATE)];
+        // Concurrently (outside a transaction, writes go on): a failed earlier build leaves an
+        // INVALID index of that name, dropped first so that running the migration again builds it.
+        return op.concurrently
+          ? [`DROP INDEX CONCURRENTLY IF EXISTS ${this.qualified(op.index.name)}`, this.createIndex(op.table, op.index, CREATE, { concurrently: true })]
+          : [this.createIndex(op.table, op.index, CREATE)];
       case "dropIndex":
-        return [`DROP INDEX ${this.qualified(op.index.name)}`];
+        return [`DROP INDEX ${op.concurrently ? "CONCURRENTLY " : ""}${this.qualified(op.index.name)}`];
       case "createView":
         return [this.createView(op.view), this.viewComment(op.view)];
       case "dropView":
@@ -176,8 +180,9 @@ export class PostgresRenderer implements DialectRenderer {
     );
   }
 
-  private createIndex(table: string, index: Index, creation: Creation): string {
-    return `CREATE INDEX ${creation.ifNotExists ? "IF NOT EXISTS " : ""}${q(index.name)} ON ${this.qualified(table)} (${columnList(index.columns)})`;
+  private createIndex(table: string, index: Index, creation: Creation, options: { concurrently?: boolean } = {}): string {
+    const how = `${options.concurrently ? "CONCURRENTLY " : ""}${creation.ifNotExists ? "IF NOT EXISTS " : ""}`;
+    return `CREATE INDEX ${how}${q(index.name)} ON ${this.qualified(table)} (${columnList(index.columns)})`;
   }
 
   /**
@@ -189,7 +194,7 @@ export class PostgresRenderer implements DialectRenderer {
     const liveIndexes = live.tables.find((t) => t.name === table)?.indexes ?? [];
     return indexes.flatMap((index) => {
       const wanted = describeIndex(index);
-      if (liveIndexes.some((l) => sameIndex(l, wanted))) return [];
+      if (liveIndexes.some((l) => l.valid !== false && sameIndex(l, wanted))) return [];
       const nameTaken = liveIndexes.some((l) => l.name === index.name);
       return [...(nameTaken ? [`DROP INDEX IF EXISTS ${this.qualified(index.name)}`] : []), this.createIndex(table, index, CREATE_IF_MISSING)];
     });

@@ -5,7 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { closeAdminPools, createTestDatabase, type TestDatabase } from "@better-auth/test-databases";
+import { closeAdminPools, createTestDatabase, startPostgres, type TestDatabase } from "@better-auth/test-databases";
 import pg from "pg";
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { advisoryLockKey, createMigrator } from "../src/index.js";
@@ -164,3 +164,40 @@ describe(`a dropped connection on PostgreSQL ${server.version}`, () => {
     }
   });
 });
+
+describe("a server restart during a run on PostgreSQL 15", () => {
+  it("rejects up() with CONNECTION_LOST, the application lives on, and the next run applies the migration", async () => {
+    // A server of its own: restarting the shared one would cut every other test's sessions.
+    const own = await startPostgres(15);
+    let db: TestDatabase | undefined;
+    try {
+      db = await createTestDatabase(own.adminUrl);
+      await migrateUp(db.url);
+      const blocker = new pg.Client({ connectionString: db.url });
+      blocker.on("error", () => undefined);
+      await blocker.connect();
+      await blocker.query("BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
+      const app = application(db.url);
+      await waitFor(db, "wait_event_type = 'Lock' AND query LIKE '%nickname%'", "the migration waiting for users");
+      await own.restart();
+      const result = await app.exited;
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.caught, JSON.stringify(result.caught)).toMatchObject({ code: "CONNECTION_LOST" });
+      await blocker.end().catch(() => undefined);
+      const { defineExtension } = await import("@better-auth/migrate-core");
+      const next = createMigrator({
+        url: db.url,
+        extensions: [defineExtension({ id: "0100_nickname", name: "nickname", columns: { users: { nickname: { type: "string", nullable: true } } } })],
+      });
+      try {
+        expect((await next.up()).applied.map((m) => m.id)).toEqual(["0100_nickname"]);
+      } finally {
+        await next.close();
+      }
+    } finally {
+      await db?.drop();
+      await own.stop();
+    }
+  });
+});
+

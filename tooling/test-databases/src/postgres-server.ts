@@ -13,6 +13,8 @@ export interface PostgresServer {
   /** Superuser URL; tests create their databases and roles through it. */
   readonly adminUrl: string;
   readonly port: number;
+  /** Restarts the server (`pg_ctl restart -m fast`): every session is cut, committed work kept. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -158,6 +160,9 @@ export async function startPostgres(major: number): Promise<PostgresServer> {
     version: major,
     adminUrl,
     port,
+    async restart() {
+      await run(join(bin, "pg_ctl"), ["-D", data, "-l", log, "-o", serverOptions, "-m", "fast", "-w", "-t", "60", "restart"], owner);
+    },
     async stop() {
       if (stopped) return;
       stopped = true;

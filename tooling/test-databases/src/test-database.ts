@@ -20,6 +20,8 @@ function adminPool(adminUrl: string): pg.Pool {
   let pool = adminPools.get(adminUrl);
   if (!pool) {
     pool = new pg.Pool({ connectionString: adminUrl, max: 2 });
+    // A test that restarts a server cuts these sessions; the pool reconnects, nothing to report.
+    pool.on("error", () => undefined);
     adminPools.set(adminUrl, pool);
   }
   return pool;
@@ -49,6 +51,7 @@ export async function createTestDatabase(adminUrl: string): Promise<TestDatabase
   const name = `t_${randomBytes(6).toString("hex")}`;
   await admin.query(`CREATE DATABASE ${name} OWNER ${OWNER_ROLE} TEMPLATE template0`);
   const dbAdmin = new pg.Pool({ connectionString: withDatabase(adminUrl, name), max: 1 });
+  dbAdmin.on("error", () => undefined);
   const ownerUrl = new URL(withDatabase(adminUrl, name));
   ownerUrl.username = OWNER_ROLE;
   ownerUrl.password = OWNER_PASSWORD;

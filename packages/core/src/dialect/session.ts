@@ -68,6 +68,12 @@ interface SessionBase {
 export interface TransactionalSession extends SessionBase {
   readonly applyMode: "transactional";
   /**
+   * The dialect builds indexes without blocking writes, outside a transaction (PostgreSQL's CREATE
+   * INDEX CONCURRENTLY): a migration that `buildsIndexesConcurrently` then runs statement by
+   * statement, outside {@link atomically}, and is recorded once all its indexes are built.
+   */
+  readonly concurrentIndexes?: boolean;
+  /**
    * Runs `work` so that it takes effect whole or not at all, on the connection that holds the lock:
    * a transaction (PostgreSQL), or a savepoint inside the transaction that is the lock (SQLite).
    */

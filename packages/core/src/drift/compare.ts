@@ -137,7 +137,15 @@ function compareTable(expected: TableSnapshot, live: TableSnapshot): Finding[] {
     add({ severity: "warning", kind: "check", name: check.name, problem: "extra", holdsData: true, actual: check.expression, what: `check ${table}.${check.name}`, detail: `${check.expression} is not in the model; kept` });
   }
 
-  const liveIndexes = [...live.indexes];
+  // An invalid index (a failed concurrent build) serves no query: it never stands for the model's,
+  // and is an error of its own.
+  for (const index of live.indexes.filter((i) => i.valid === false)) {
+    add({
+      severity: "error", kind: "index", name: index.name, problem: "different", holdsData: false, actual: `${describeIndex(index)}, invalid`,
+      what: `index ${table}.${index.name}`, detail: "invalid: left by a failed concurrent build, it serves no query; up builds it again (or DROP INDEX it)",
+    });
+  }
+  const liveIndexes = live.indexes.filter((i) => i.valid !== false);
   for (const index of expected.indexes) {
     const at = liveIndexes.findIndex((l) => sameColumns(l, index) && l.unique === index.unique && l.method === index.method);
     if (at >= 0) {

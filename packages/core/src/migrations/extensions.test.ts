@@ -56,7 +56,7 @@ describe("extensions", () => {
     });
     expect(() => resolveSchema([mistyped])).toThrow(/passkey.user_id is of type "string" but references users.id of type "id"/);
     expect(() => defineExtension({ id: "Bad Id", name: "x", columns: { users: { a: { type: "text", nullable: true } } } })).toThrow(/lower-case/);
-    expect(() => defineExtension({ id: "0105_empty", name: "x" })).toThrow(/adds no tables and no columns/);
+    expect(() => defineExtension({ id: "0105_empty", name: "x" })).toThrow(/adds no tables, no columns and no indexes/);
   });
 
   it("give Kysely types that include the added tables and columns", () => {
@@ -114,7 +114,7 @@ describe("extensions are checked at run time, whatever built them", () => {
       /onDelete "cascade; --" is not one of/,
     );
     expect(handMade((e) => e.migration.up[0].table.columns[1].default = { kind: "value", value: Infinity })).toThrow(/Column note\.body: default must be a string, not Infinity/);
-    expect(handMade((e) => e.migration.up.push({ kind: "createRoutine", routine: { kind: "cleanupExpiredSessions", name: "x" } }))).toThrow(/can only create tables and add columns, not "createRoutine"/);
+    expect(handMade((e) => e.migration.up.push({ kind: "createRoutine", routine: { kind: "cleanupExpiredSessions", name: "x" } }))).toThrow(/can only create tables, add columns and add indexes, not "createRoutine"/);
     expect(handMade((e) => (e.migration.id = "0101_other"))).toThrow(/migration's id and name differ/);
     expect(() => resolveSchema([{ ...good, migration: { ...good.migration, up: [{ kind: "createTable", table: { ...good.migration.up[0]!, get name() { return () => 1; } } }] } } as never])).toThrow(
       InvalidExtensionError,
@@ -163,5 +163,28 @@ describe("derived downs", () => {
       "dropView", "dropRoutine", "dropTable", "dropTable", "dropTable", "dropRoutine",
     ]);
     expect(invertOperations(invertOperations(first!.up))).toEqual(first!.up);
+  });
+});
+
+describe("extensions that add indexes", () => {
+  it("become createIndex operations, checked against the tables they index", () => {
+    const byName = defineExtension({ id: "0100_by_name", name: "users by name", indexes: { users: [["name"]] } });
+    expect(byName.migration.up).toEqual([{ kind: "createIndex", table: "users", index: { name: "users_name_idx", columns: ["name"] } }]);
+    expect(resolveSchema([byName]).tables.find((t) => t.name === "users")!.indexes.map((i) => i.name)).toEqual(["users_name_idx"]);
+    const unknownColumn = defineExtension({ id: "0100_by_nick", name: "users by nickname", indexes: { users: [["nickname"]] } });
+    expect(() => resolveSchema([unknownColumn])).toThrow(/names column users\.nickname, which does not exist/);
+    const repeat = defineExtension({ id: "0100_by_email", name: "users by email", indexes: { users: [["email"]] } });
+    expect(() => resolveSchema([repeat])).toThrow(/covers the same columns as users_email_key/);
+  });
+
+  it("built concurrently: marked so, and made of indexes only", () => {
+    const concurrent = defineExtension({ id: "0100_by_name", name: "users by name", indexes: { users: [["name"]] }, buildIndexesConcurrently: true });
+    expect(concurrent.migration).toMatchObject({ buildsIndexesConcurrently: true, up: [{ kind: "createIndex", concurrently: true }] });
+    expect(() =>
+      defineExtension({ id: "0100_mixed", name: "mixed", indexes: { users: [["name"]] }, columns: { users: { nick: { type: "string", nullable: true } } }, buildIndexesConcurrently: true }),
+    ).toThrow(/may add only indexes/);
+    // How an index is built is not what it is: the checksum does not change.
+    const plain = defineExtension({ id: "0100_by_name", name: "users by name", indexes: { users: [["name"]] } });
+    expect(migrationChecksum(concurrent.migration)).toBe(migrationChecksum(plain.migration));
   });
 });

@@ -1,6 +1,6 @@
-import { assertNoDuplicateIndexes, autoUpdateTriggerName, columnFromSpec, type ColumnSpecs, type TableDefinition } from "../model/define-table.js";
+import { assertNoDuplicateIndexes, autoUpdateTriggerName, columnFromSpec, type ColumnSpecs, constraintName, type TableDefinition } from "../model/define-table.js";
 import {
-  assertObjectName, assertProse, assertSpecObject, assertValidCheck, assertValidColumn, assertValidForeignKey, assertValidTable, isPlainObject, MAX_NAME_LENGTH, shown,
+  assertBooleanOption, assertColumnName, assertObjectName, assertProse, assertSpecObject, assertValidCheck, assertValidColumn, assertValidForeignKey, assertValidTable, isPlainObject, MAX_NAME_LENGTH, shown,
 } from "../model/validate.js";
 import { ledgerTable } from "../runner/ledger.js";
 import type { SchemaModel } from "../dialect/renderer.js";
@@ -24,6 +24,15 @@ export interface ExtensionSpec<
   readonly tables?: Tables;
   /** Columns to add, by table name, e.g. `{ users: { two_factor_enabled: { type: "boolean", default: value(false) } } }`. */
   readonly columns?: Columns;
+  /** Indexes to add to tables that exist before it, by table name: `{ users: [["name"]] }`. */
+  readonly indexes?: Readonly<Record<string, readonly (readonly string[])[]>>;
+  /**
+   * Build the indexes without blocking writes (PostgreSQL: CREATE INDEX CONCURRENTLY, outside a
+   * transaction, not subject to ddlLockTimeoutMs), for large tables in use. Such an extension may
+   * add only indexes. A build that fails leaves an INVALID index, which `check` reports and the next
+   * `up` rebuilds.
+   */
+  readonly buildIndexesConcurrently?: boolean;
 }
 
 export interface Extension<
@@ -94,9 +103,11 @@ export function defineExtension<
 >(spec: ExtensionSpec<Tables, Columns>): Extension<Tables, Columns> {
   const given = spec as unknown;
   if (!isPlainObject(given)) throw new InvalidExtensionError("?", `defineExtension takes a plain object, not ${shown(given)}.`);
-  const { id, name, tables = [], columns = {} } = given;
+  const { id, name, tables = [], columns = {}, indexes = {}, buildIndexesConcurrently } = given;
   assertMigrationId(id);
-  asExtensionError(id, () => assertSpecObject(`Extension ${id}`, "the spec", given, ["id", "name", "tables", "columns"]));
+  asExtensionError(id, () => assertSpecObject(`Extension ${id}`, "the spec", given, ["id", "name", "tables", "columns", "indexes", "buildIndexesConcurrently"]));
+  asExtensionError(id, () => assertBooleanOption(`Extension ${id}`, "buildIndexesConcurrently", buildIndexesConcurrently));
+  if (!isPlainObject(indexes)) throw new InvalidExtensionError(id, `indexes must be a plain object of column lists by table name, not ${shown(indexes)}.`);
   assertMigrationName(id, name);
   if (!Array.isArray(tables)) throw new InvalidExtensionError(id, `tables must be a list of defineTable results, not ${shown(tables)}.`);
   if (!isPlainObject(columns)) throw new InvalidExtensionError(id, `columns must be a plain object of column specs by table name, not ${shown(columns)}.`);
@@ -119,8 +130,23 @@ export function defineExtension<
       });
     }
   }
-  if (up.length === 0) throw new InvalidExtensionError(id, "it adds no tables and no columns.");
-  return { id, name, migration: { id, name, up } };
+  for (const [tableName, lists] of Object.entries(indexes)) {
+    asExtensionError(id, () => assertObjectName("table", tableName));
+    if (!Array.isArray(lists)) throw new InvalidExtensionError(id, `indexes.${tableName} must be a list of column lists, not ${shown(lists)}.`);
+    for (const columnList of lists as unknown[]) {
+      if (!Array.isArray(columnList) || columnList.length === 0) throw new InvalidExtensionError(id, `indexes.${tableName}: each index is a non-empty list of column names, not ${shown(columnList)}.`);
+      for (const column of columnList as unknown[]) asExtensionError(id, () => assertColumnName(column));
+      const indexColumns = [...(columnList as string[])];
+      const index = asExtensionError(id, () => ({ name: constraintName(tableName, indexColumns, "idx"), columns: indexColumns }));
+      asExtensionError(id, () => assertObjectName("index", index.name));
+      up.push({ kind: "createIndex", table: tableName, index, ...(buildIndexesConcurrently ? { concurrently: true } : {}) });
+    }
+  }
+  if (up.length === 0) throw new InvalidExtensionError(id, "it adds no tables, no columns and no indexes.");
+  if (buildIndexesConcurrently && up.some((op) => op.kind !== "createIndex")) {
+    throw new InvalidExtensionError(id, "buildIndexesConcurrently: an extension that builds indexes concurrently may add only indexes; put its tables and columns in another extension.");
+  }
+  return { id, name, migration: { id, name, up, ...(buildIndexesConcurrently ? { buildsIndexesConcurrently: true } : {}) } };
 }
 
 /**
@@ -142,19 +168,33 @@ function checkedExtension(extension: unknown): Migration {
   assertMigrationName(id, name);
   asExtensionError(id, () => {
     assertSpecObject(`Extension ${id}`, "the extension", copy, ["id", "name", "migration", "~types"]);
-    assertSpecObject(`Extension ${id}`, "its migration", migration, ["id", "name", "up"]);
+    assertSpecObject(`Extension ${id}`, "its migration", migration, ["id", "name", "up", "buildsIndexesConcurrently"]);
   });
   const m = migration as Record<string, unknown>;
   if (m.id !== id || m.name !== name) throw new InvalidExtensionError(id, "its migration's id and name differ from its own; build it with defineExtension.");
-  if (!Array.isArray(m.up) || m.up.length === 0) throw new InvalidExtensionError(id, "it adds no tables and no columns.");
+  if (!Array.isArray(m.up) || m.up.length === 0) throw new InvalidExtensionError(id, "it adds no tables, no columns and no indexes.");
   for (const op of m.up as unknown[]) asExtensionError(id, () => assertExtensionOperation(op));
+  asExtensionError(id, () => assertBooleanOption(`Extension ${id}`, "buildsIndexesConcurrently", m.buildsIndexesConcurrently));
+  if (m.buildsIndexesConcurrently && (m.up as { kind: string }[]).some((op) => op.kind !== "createIndex")) {
+    throw new InvalidExtensionError(id, "an extension that builds indexes concurrently may add only indexes.");
+  }
   return deepFreeze(migration as unknown as Migration);
 }
 
 /** The operations defineExtension makes, checked field by field. */
 function assertExtensionOperation(op: unknown): void {
-  if (!isPlainObject(op) || (op.kind !== "createTable" && op.kind !== "addColumn")) {
-    throw new TypeError(`an extension can only create tables and add columns, not ${shown(isPlainObject(op) ? op.kind : op)}.`);
+  if (!isPlainObject(op) || (op.kind !== "createTable" && op.kind !== "addColumn" && op.kind !== "createIndex")) {
+    throw new TypeError(`an extension can only create tables, add columns and add indexes, not ${shown(isPlainObject(op) ? op.kind : op)}.`);
+  }
+  if (op.kind === "createIndex") {
+    assertSpecObject("createIndex", "the operation", op, ["kind", "table", "index", "concurrently"]);
+    assertObjectName("table", op.table);
+    assertSpecObject(`Index on ${op.table}`, "index", op.index, ["name", "columns"]);
+    assertObjectName("index", op.index.name);
+    if (!Array.isArray(op.index.columns) || op.index.columns.length === 0) throw new TypeError(`Index ${op.index.name}: columns must be a non-empty list.`);
+    for (const column of op.index.columns as unknown[]) assertColumnName(column);
+    assertBooleanOption(`Index ${op.index.name}`, "concurrently", op.concurrently);
+    return;
   }
   if (op.kind === "createTable") {
     assertSpecObject("createTable", "the operation", op, ["kind", "table"]);
@@ -320,6 +360,9 @@ function applyToTables(tables: Map<string, Table>, op: Operation, migrationId: s
     }
     case "createIndex": {
       const table = tables.get(op.table) ?? fail(`it indexes table "${op.table}", which does not exist.`);
+      for (const column of op.index.columns) {
+        if (!table.columns.some((c) => c.name === column)) fail(`index ${op.index.name} names column ${op.table}.${column}, which does not exist.`);
+      }
       const next = { ...table, indexes: [...table.indexes, op.index] };
       assertNoDuplicateIndexes(next);
       tables.set(op.table, next);

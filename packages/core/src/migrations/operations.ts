@@ -9,8 +9,12 @@ export type Operation =
   | { readonly kind: "dropTable"; readonly table: Table }
   | { readonly kind: "addColumn"; readonly table: string; readonly column: Column; readonly constraints: ColumnConstraints }
   | { readonly kind: "dropColumn"; readonly table: string; readonly column: Column; readonly constraints: ColumnConstraints }
-  | { readonly kind: "createIndex"; readonly table: string; readonly index: Index }
-  | { readonly kind: "dropIndex"; readonly table: string; readonly index: Index }
+  /**
+   * `concurrently`: build (or drop) it without blocking writes to the table, where the dialect can
+   * (PostgreSQL's CREATE INDEX CONCURRENTLY, outside a transaction). How, not what: not in the checksum.
+   */
+  | { readonly kind: "createIndex"; readonly table: string; readonly index: Index; readonly concurrently?: boolean }
+  | { readonly kind: "dropIndex"; readonly table: string; readonly index: Index; readonly concurrently?: boolean }
   | { readonly kind: "createView"; readonly view: View }
   | { readonly kind: "dropView"; readonly view: View }
   | { readonly kind: "createRoutine"; readonly routine: Routine }
@@ -29,6 +33,11 @@ export interface Migration {
   /** What the migration does, for people. */
   readonly name: string;
   readonly up: readonly Operation[];
+  /**
+   * It only builds indexes, concurrently: where the dialect can, it runs outside a transaction (each
+   * index on its own), so that tables stay writable while they build.
+   */
+  readonly buildsIndexesConcurrently?: boolean;
 }
 
 /** The operation that undoes `op`. */
@@ -43,9 +52,9 @@ export function inverseOperation(op: Operation): Operation {
     case "dropColumn":
       return { kind: "addColumn", table: op.table, column: op.column, constraints: op.constraints };
     case "createIndex":
-      return { kind: "dropIndex", table: op.table, index: op.index };
+      return { kind: "dropIndex", table: op.table, index: op.index, ...(op.concurrently ? { concurrently: true } : {}) };
     case "dropIndex":
-      return { kind: "createIndex", table: op.table, index: op.index };
+      return { kind: "createIndex", table: op.table, index: op.index, ...(op.concurrently ? { concurrently: true } : {}) };
     case "createView":
       return { kind: "dropView", view: op.view };
     case "dropView":

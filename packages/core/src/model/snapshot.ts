@@ -64,6 +64,8 @@ export interface IndexSnapshot {
   readonly unique: boolean;
   /** The access method where the dialect has several (`btree`, `gin`); `btree` otherwise. */
   readonly method: string;
+  /** False for an index a failed build left behind (PostgreSQL's INVALID index): it serves no query. */
+  readonly valid?: boolean;
 }
 
 export interface ViewSnapshot {

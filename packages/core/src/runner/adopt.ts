@@ -74,7 +74,8 @@ function otherObjectsExist(migration: Migration, live: SchemaSnapshot): boolean 
     (op) =>
       (op.kind === "createView" && live.views.some((v) => v.name === op.view.name)) ||
       (op.kind === "createRoutine" && live.routines.some((r) => r.name === op.routine.name)) ||
-      (op.kind === "createIndex" && live.tables.some((t) => t.name === op.table && t.indexes.some((i) => i.name === op.index.name))),
+      // An invalid index (a failed concurrent build) does not count: the migration runs and rebuilds it.
+      (op.kind === "createIndex" && live.tables.some((t) => t.name === op.table && t.indexes.some((i) => i.name === op.index.name && i.valid !== false))),
   );
 }
 

@@ -62,7 +62,9 @@ export async function applyMigration(
 ): Promise<number> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
-  if (session.applyMode === "transactional") {
+  if (session.applyMode === "transactional" && rendered.migration.buildsIndexesConcurrently && session.concurrentIndexes) {
+    await applyOutsideTransaction(session, ledger, conn, rendered, direction, elapsed);
+  } else if (session.applyMode === "transactional") {
     await applyInTransaction(session, ledger, conn, rendered, direction, elapsed);
   } else if (direction === "up") {
     await new StepRunner(session, ledger, conn, rendered).up(entry, elapsed);
@@ -92,6 +94,33 @@ async function applyInTransaction(
         await ledger.remove(trx, migration.id);
       }
     });
+  } catch (error) {
+    throw session.translateError(error) ?? new MigrationFailedError(migration.id, error, { statement: failedStatement(error) });
+  }
+}
+
+/**
+ * Indexes built concurrently cannot be built in a transaction: each statement runs on its own, and
+ * the ledger row is written once all are done. The renderer drops a leftover of a failed build
+ * (an INVALID index) before building, so running the migration again is safe.
+ */
+async function applyOutsideTransaction(
+  session: TransactionalSession,
+  ledger: Ledger,
+  conn: Kysely<unknown>,
+  rendered: RenderedMigration,
+  direction: Direction,
+  elapsed: () => number,
+): Promise<void> {
+  const { migration } = rendered;
+  const statements = (direction === "up" ? rendered.up : [...rendered.undo].reverse()).flatMap((s) => s.statements);
+  try {
+    for (const statement of statements) await executeStatements({ ...session, supportsMultipleStatements: false }, conn, [statement]);
+    if (direction === "up") {
+      await ledger.insert(conn, { id: migration.id, name: migration.name, checksum: rendered.checksum, durationMs: elapsed(), stepsApplied: null });
+    } else {
+      await ledger.remove(conn, migration.id);
+    }
   } catch (error) {
     throw session.translateError(error) ?? new MigrationFailedError(migration.id, error, { statement: failedStatement(error) });
   }

@@ -429,13 +429,13 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
     sql(options = {}) {
       const direction = options.direction ?? "up";
       // The down files come newest first already: the order they revert in.
-      return sqlFiles(renderer, session.applyMode, migrations, plan)
+      return sqlFiles(renderer, session, migrations, plan)
         .filter((f) => f.direction === direction)
         .map((f) => f.sql)
         .join("\n");
     },
 
-    sqlFiles: () => sqlFiles(renderer, session.applyMode, migrations, plan),
+    sqlFiles: () => sqlFiles(renderer, session, migrations, plan),
 
     cleanupExpiredSessions: () => guarded(() => dialect.cleanupExpiredSessions(db)),
 

@@ -1,5 +1,5 @@
 import type { DialectRenderer } from "../dialect/renderer.js";
-import type { ApplyMode } from "../dialect/session.js";
+import type { MigrationSession } from "../dialect/session.js";
 import { inverseOperation, type Migration } from "../migrations/operations.js";
 import { ledgerTable } from "./ledger.js";
 import type { Direction, Plan } from "./plan.js";
@@ -26,7 +26,9 @@ const oneLine = (text: string) => text.replace(/[\r\n\u2028\u2029]+/g, " ");
  * (MySQL) the file records its progress after each statement exactly as the runner does, so a run
  * of the file that stops part way is finished by `up`.
  */
-export function sqlFiles(renderer: DialectRenderer, applyMode: ApplyMode, migrations: readonly Migration[], plan: Plan): SqlFile[] {
+export function sqlFiles(renderer: DialectRenderer, session: MigrationSession, migrations: readonly Migration[], plan: Plan): SqlFile[] {
+  const { applyMode } = session;
+  const concurrentIndexes = session.applyMode === "transactional" && session.concurrentIndexes === true;
   const ledger = renderer.tableName(ledgerTable.name);
   const column = renderer.quoteIdentifier;
   const text = (value: string) => renderer.quoteLiteral(value);
@@ -41,7 +43,13 @@ export function sqlFiles(renderer: DialectRenderer, applyMode: ApplyMode, migrat
       `-- better-auth-migrate: ${migration.id} (${direction}): ${oneLine(migration.name)}`,
       `-- checksum ${plan.checksumOf(migration.id)}; records itself in ${ledgerTable.name}.`,
     ];
-    const statements = transactional ? ["BEGIN", ...renderer.filePreamble(), ...body, "COMMIT"] : [...renderer.filePreamble(), ...body];
+    // Indexes built concurrently cannot be in a transaction block; they use no function or operator
+    // the session's search_path could stand in for, so they need no preamble either.
+    const statements = migration.buildsIndexesConcurrently && concurrentIndexes
+      ? body
+      : transactional
+        ? ["BEGIN", ...renderer.filePreamble(), ...body, "COMMIT"]
+        : [...renderer.filePreamble(), ...body];
     return {
       name: `${direction}/${number(position)}_${migration.id}.sql`,
       migrationId: migration.id,

@@ -1,0 +1,101 @@
+/**
+ * Issue 13, faults on SQLite: the runner killed with SIGKILL right after each query of a fresh `up`
+ * (counted, not timed). The migrations and their ledger rows commit together when the run's write
+ * lock is released, so after each kill every migration is whole or absent, and the next run completes.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createMigrator } from "../src/index.js";
+
+const BUILT = fileURLToPath(new URL("../dist/index.js", import.meta.url));
+const MAX_KILL_POINTS = 60;
+
+/** Runs `up` in another process that kills itself right after its Nth statement returned. */
+function killedAfterStatement(file: string, count: number): Promise<{ signal: NodeJS.Signals | null; stderr: string }> {
+  const script = `
+    import Database from "better-sqlite3";
+    const target = Number(process.env.KILL_COUNT);
+    let seen = 0;
+    const prepare = Database.prototype.prepare;
+    Database.prototype.prepare = function (...args) {
+      const statement = prepare.apply(this, args);
+      for (const method of ["run", "all", "get"]) {
+        const original = statement[method].bind(statement);
+        statement[method] = (...params) => {
+          const result = original(...params);
+          if (++seen === target) process.kill(process.pid, "SIGKILL");
+          return result;
+        };
+      }
+      return statement;
+    };
+    const { createMigrator } = await import(${JSON.stringify(BUILT)});
+    const migrator = createMigrator({ url: process.env.FILE });
+    await migrator.up();
+    await migrator.close();`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+      env: { PATH: process.env.PATH ?? "", FILE: file, KILL_COUNT: String(count) },
+      cwd: fileURLToPath(new URL("..", import.meta.url)),
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("exit", (_code, signal) => resolve({ signal, stderr }));
+  });
+}
+
+function schemaOf(file: string): unknown {
+  const database = new Database(file, { readonly: true });
+  try {
+    return database.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name").all();
+  } finally {
+    database.close();
+  }
+}
+
+describe("a run killed after every statement on SQLite", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "ba-sqlite-killed-"));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("leaves each migration whole or absent, and the next run completes the schema", async () => {
+    const reference = join(dir, "reference.db");
+    const clean = createMigrator({ url: reference });
+    await clean.up();
+    await clean.close();
+    const expected = schemaOf(reference);
+    let killed = 0;
+    for (let count = 1; count <= MAX_KILL_POINTS; count++) {
+      const file = join(dir, `killed-${count}.db`);
+      const run = await killedAfterStatement(file, count);
+      if (run.signal !== "SIGKILL") {
+        expect(run.stderr).toBe("");
+        break;
+      }
+      killed++;
+      const next = createMigrator({ url: file, lockTimeoutMs: 5_000 });
+      try {
+        const states = (await next.status()).map((s) => s.state);
+        expect(states.every((s) => s === "applied" || s === "pending"), states.join(",")).toBe(true);
+        await next.up();
+        expect((await next.status()).map((s) => s.state)).toEqual(["applied", "applied"]);
+      } finally {
+        await next.close();
+      }
+      expect(schemaOf(file), `killed after statement ${count}`).toEqual(expected);
+    }
+    if (process.env.BETTER_AUTH_TEST_REPORT) console.info(`killed-run: ${killed} kill points on SQLite`);
+    expect(killed).toBeGreaterThan(10);
+  });
+});
