@@ -71,11 +71,17 @@ export class PostgresSession implements TransactionalSession {
   }
 
   async ledgerColumns(db: Kysely<unknown>): Promise<readonly string[] | undefined> {
-    const { rows } = await sql<{ name: string | null }>`
-      SELECT a.attname AS name FROM (SELECT to_regclass(${this.#renderer.qualified(ledgerTable.name)}) AS oid) t
-      LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
-      WHERE t.oid IS NOT NULL`.execute(db);
-    return rows.length === 0 ? undefined : rows.flatMap((r) => (r.name === null ? [] : [r.name]));
+    // One MVCC snapshot for the table and its columns (to_regclass would look the table up in a
+    // newer catalog snapshot than the one pg_attribute is read in, and see a ledger another run has
+    // just committed without its columns).
+    const { rows } = await sql<{ name: string }>`
+      SELECT a.attname AS name
+      FROM pg_catalog.pg_class c
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+      WHERE n.nspname = ${this.schema} AND c.relname = ${ledgerTable.name} AND c.relkind IN ('r', 'p')
+      ORDER BY a.attnum`.execute(db);
+    return rows.length === 0 ? undefined : rows.map((r) => r.name);
   }
 
   async createLedger(db: Kysely<unknown>): Promise<void> {

@@ -23,6 +23,26 @@ describe.each(inject("postgresServers"))("least privilege on PostgreSQL $version
     expect(owners).toEqual([{ tableowner: OWNER_ROLE }]);
   });
 
+  it("a permission error names the migration it happened in and what the call applied before it", async () => {
+    // users belongs to another role: the owner may read it, not alter it; 0001 and 0002 apply, the extension cannot.
+    await migrateUp(db.url);
+    await db.admin("CREATE ROLE other_owner NOLOGIN");
+    await db.admin("ALTER TABLE users OWNER TO other_owner");
+    await db.admin(`GRANT SELECT ON users TO ${OWNER_ROLE}`);
+    const { defineExtension, defineTable } = await import("@better-auth/migrate-core");
+    const first = defineExtension({ id: "0100_first", name: "first", tables: [defineTable({ name: "first_table", comment: "Fine.", columns: { id: { type: "id", primaryKey: true } } })] });
+    const second = defineExtension({ id: "0101_second", name: "second", columns: { users: { nickname: { type: "string", nullable: true } } } });
+    const migrator = createMigrator({ url: db.url, extensions: [first, second] });
+    try {
+      const error = await migrator.up().catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "PERMISSION_DENIED", migrationId: "0101_second", applied: [expect.objectContaining({ id: "0100_first" })] });
+    } finally {
+      await migrator.close();
+      await db.admin("ALTER TABLE users OWNER TO " + OWNER_ROLE);
+      await db.admin("DROP ROLE other_owner");
+    }
+  });
+
   it("needs no extension", async () => {
     const migrator = createMigrator({ url: db.url, ids: "uuid" });
     try {
