@@ -1,12 +1,13 @@
 import { execFile } from "node:child_process";
-import { type AdapterHarness, adoptionSuite, behaviourSuite, loadSuite, runnerSuite } from "@better-auth/adapter-suite";
+import { type AdapterHarness, adoptionSuite, behaviourSuite, inputsSuite, loadSuite, runnerSuite } from "@better-auth/adapter-suite";
+import { createRunner } from "@better-auth/migrate-core";
 import { closeAdminPools, createTestDatabase } from "@better-auth/test-databases";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { afterAll, describe, inject } from "vitest";
-import { advisoryLockKey, createMigrator } from "../src/index.js";
+import { advisoryLockKey, createMigrator, postgresDialect } from "../src/index.js";
 import { postgresFixtures } from "./hand-made.js";
-import { catalogSnapshot } from "./helpers.js";
+import { type CatalogSnapshot, catalogSnapshot } from "./helpers.js";
 
 afterAll(closeAdminPools);
 
@@ -20,10 +21,24 @@ function applyWithPsql(url: string, file: string): Promise<void> {
   });
 }
 
+/** The catalog without what concerns `table`, whose name regclass::text quotes where it must. */
+function withoutTable(catalog: CatalogSnapshot, table: string): CatalogSnapshot {
+  const unquoted = (name: unknown) => String(name).replace(/^"(.*)"$/, "$1").replaceAll('""', '"');
+  const other = (row: pg.QueryResultRow) => ![row.table_name, row.tablename, row.relname].some((name) => name !== undefined && unquoted(name) === table);
+  return Object.fromEntries(Object.entries(catalog).map(([kind, rows]) => [kind, rows.filter(other)])) as CatalogSnapshot;
+}
+
 function postgresHarness(server: { version: number; adminUrl: string }): AdapterHarness {
   return {
     name: `PostgreSQL ${server.version}`,
-    traits: { explicitUpdatedAtWins: false, timestampsAs: "isoText" },
+    traits: {
+      explicitUpdatedAtWins: false,
+      timestampsAs: "isoText",
+      booleansAs: "boolean",
+      jsonText: (column) => sql<string>`${sql.ref(column)}::text`,
+      checkViolation: /violates check constraint/,
+      primaryKeyIndexName: (table) => `${table}_pkey`,
+    },
     fixtures: postgresFixtures,
     async createDatabase() {
       const database = await createTestDatabase(server.adminUrl);
@@ -38,6 +53,20 @@ function postgresHarness(server: { version: number; adminUrl: string }): Adapter
           return () => client.end();
         },
         catalog: () => catalogSnapshot(database.url),
+        withoutTable: (catalog, table) => withoutTable(catalog as CatalogSnapshot, table),
+        async objectNames(table) {
+          const { rows } = await sql<{ name: string }>`SELECT indexname AS name FROM pg_indexes WHERE schemaname = 'public' AND tablename = ${table}
+            UNION ALL SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'public' AND c.relname = ${table} AND NOT t.tgisinternal`.execute(kysely);
+          return rows.map((row) => row.name);
+        },
+        // PostgreSQL stores an empty comment as none.
+        async tableComment(table) {
+          const { rows } = await sql<{ comment: string | null }>`SELECT obj_description(c.oid, 'pg_class') AS comment FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relname = ${table}`.execute(kysely);
+          return rows[0]!.comment ?? "";
+        },
+        createRunner: (schema) => createRunner(postgresDialect({ schema: "public", ids: "string" }), kysely, schema),
         // database.url logs in as the database's owner, the login the migrations run as.
         async execute(statements) {
           for (const statement of statements) await sql.raw(statement).execute(kysely);
@@ -58,5 +87,6 @@ for (const server of inject("postgresServers")) {
     behaviourSuite(postgresHarness(server));
     adoptionSuite(postgresHarness(server));
     loadSuite(postgresHarness(server));
+    inputsSuite(postgresHarness(server));
   });
 }

@@ -1,5 +1,5 @@
-import type { Extension, Migrator } from "@better-auth/migrate-core";
-import type { Kysely } from "kysely";
+import type { Extension, Migrator, ResolvedSchema } from "@better-auth/migrate-core";
+import type { Kysely, RawBuilder } from "kysely";
 
 /**
  * What a dialect gives the shared suites: fresh databases and a few capabilities the suites
@@ -23,6 +23,25 @@ export interface AdapterHarness {
      * checks that spelling) or a Date (mysql2, which sends it as UTC; MySQL refuses the "Z" suffix).
      */
     readonly timestampsAs: "isoText" | "date";
+    /** How the driver reads a boolean column back: true/false (PostgreSQL) or 1/0 (MySQL's TINYINT(1), SQLite). */
+    readonly booleansAs: "boolean" | "integer";
+    /**
+     * An expression that reads a json column as its JSON text, to compare what is stored rather
+     * than what the driver makes of it (mysql2 parses MariaDB's JSON, reviving big numbers as text):
+     * `col::text`, `CAST(col AS CHAR)`, SQLite's column itself.
+     */
+    jsonText(column: string): RawBuilder<string>;
+    /** What the driver's error says when a row breaks a CHECK constraint. */
+    readonly checkViolation: RegExp;
+    /** The name the catalog gives a table's primary key index: `<table>_pkey`, MySQL's PRIMARY, SQLite's own `sqlite_autoindex_<table>_1`. */
+    primaryKeyIndexName(table: string): string;
+    /**
+     * Text this dialect's quoting refuses on purpose in comments, defaults and names written as
+     * literals, with an UNSUPPORTED_BY_DIALECT error matching `message` before anything runs (MySQL:
+     * backslashes, read according to sql_mode, and characters beyond U+FFFF, which its utf8mb3
+     * catalog cannot hold). Absent where any such text can be written as a literal.
+     */
+    readonly refusedInLiterals?: { readonly test: (text: string) => boolean; readonly message: RegExp };
   };
 }
 
@@ -44,6 +63,21 @@ export interface HarnessDatabase {
   holdMigrationLock(): Promise<() => Promise<void>>;
   /** Everything the migrations create, as comparable data (tables, columns, indexes, triggers, views…). */
   catalog(): Promise<unknown>;
+  /**
+   * `catalog` without what concerns `table` (its columns, indexes, constraints, triggers, comment):
+   * equal to the catalog before a migration that only creates `table`.
+   */
+  withoutTable(catalog: unknown, table: string): unknown;
+  /** The names of the indexes (the primary key's included) and triggers the catalog holds on `table`. */
+  objectNames(table: string): Promise<string[]>;
+  /**
+   * The comment on `table` as the database keeps it, "" when there is none: PostgreSQL's
+   * obj_description (which stores an empty comment as none), MySQL's table_comment, on SQLite the
+   * `-- comment` line written as the second line of the CREATE TABLE text in sqlite_schema.
+   */
+  tableComment(table: string): Promise<string>;
+  /** A runner over {@link kysely} for `schema` as given, without the checks createMigrator makes on extensions. */
+  createRunner(schema: ResolvedSchema): Migrator;
   /** Runs each statement, in order, as the login the migrations run as. */
   execute(statements: readonly string[]): Promise<void>;
   /**
