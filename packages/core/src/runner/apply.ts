@@ -75,7 +75,7 @@ export async function applyMigration(
 }
 
 /** The whole migration and its ledger row in one transaction: applied whole or not at all. */
-async function applyInTransaction(
+function applyInTransaction(
   session: TransactionalSession,
   ledger: Ledger,
   conn: Kysely<unknown>,
@@ -83,46 +83,67 @@ async function applyInTransaction(
   direction: Direction,
   elapsed: () => number,
 ): Promise<void> {
+  return executeAndRecord(session, conn, rendered.migration.id, wholeStatements(rendered, direction), (target) => recordWhole(ledger, target, rendered, direction, elapsed), { atomic: true });
+}
+
+/**
+ * Indexes built concurrently cannot be built in a transaction, nor share a query string (PostgreSQL
+ * runs several statements of one query as one transaction): each statement runs on its own, and the
+ * ledger row is written once all are done. The renderer drops a leftover of a failed build (an
+ * INVALID index) before building, so running the migration again is safe.
+ */
+function applyOutsideTransaction(
+  session: TransactionalSession,
+  ledger: Ledger,
+  conn: Kysely<unknown>,
+  rendered: RenderedMigration,
+  direction: Direction,
+  elapsed: () => number,
+): Promise<void> {
+  return executeAndRecord(session, conn, rendered.migration.id, wholeStatements(rendered, direction), (target) => recordWhole(ledger, target, rendered, direction, elapsed), {
+    atomic: false,
+    oneByOne: true,
+  });
+}
+
+/** Every statement of a migration in one direction, in the order they run. */
+function wholeStatements(rendered: RenderedMigration, direction: Direction): string[] {
+  return (direction === "up" ? rendered.up : [...rendered.undo].reverse()).flatMap((s) => s.statements);
+}
+
+/** The ledger after a whole migration: its row written (up) or removed (down). */
+async function recordWhole(ledger: Ledger, conn: Kysely<unknown>, rendered: RenderedMigration, direction: Direction, elapsed: () => number): Promise<void> {
   const { migration } = rendered;
-  const statements = (direction === "up" ? rendered.up : [...rendered.undo].reverse()).flatMap((s) => s.statements);
-  try {
-    await session.atomically(conn, async (trx) => {
-      await executeStatements(session, trx, statements);
-      if (direction === "up") {
-        await ledger.insert(trx, { id: migration.id, name: migration.name, checksum: rendered.checksum, durationMs: elapsed(), stepsApplied: null });
-      } else {
-        await ledger.remove(trx, migration.id);
-      }
-    });
-  } catch (error) {
-    throw session.translateError(error) ?? new MigrationFailedError(migration.id, error, { statement: failedStatement(error) });
+  if (direction === "up") {
+    await ledger.insert(conn, { id: migration.id, name: migration.name, checksum: rendered.checksum, durationMs: elapsed(), stepsApplied: null });
+  } else {
+    await ledger.remove(conn, migration.id);
   }
 }
 
 /**
- * Indexes built concurrently cannot be built in a transaction: each statement runs on its own, and
- * the ledger row is written once all are done. The renderer drops a leftover of a failed build
- * (an INVALID index) before building, so running the migration again is safe.
+ * Runs a migration's statements, then `record` (its ledger write): in one transaction where `atomic`
+ * and the session has them, otherwise one after the other on the connection. A failure comes out
+ * typed and naming the migration.
  */
-async function applyOutsideTransaction(
-  session: TransactionalSession,
-  ledger: Ledger,
+export async function executeAndRecord(
+  session: MigrationSession,
   conn: Kysely<unknown>,
-  rendered: RenderedMigration,
-  direction: Direction,
-  elapsed: () => number,
+  migrationId: string,
+  statements: readonly string[],
+  record: (conn: Kysely<unknown>) => Promise<void>,
+  options: { atomic: boolean; oneByOne?: boolean },
 ): Promise<void> {
-  const { migration } = rendered;
-  const statements = (direction === "up" ? rendered.up : [...rendered.undo].reverse()).flatMap((s) => s.statements);
+  const work = async (target: Kysely<unknown>) => {
+    if (options.oneByOne) for (const statement of statements) await executeStatements(session, target, [statement]);
+    else await executeStatements(session, target, statements);
+    await record(target);
+  };
   try {
-    for (const statement of statements) await executeStatements({ ...session, supportsMultipleStatements: false }, conn, [statement]);
-    if (direction === "up") {
-      await ledger.insert(conn, { id: migration.id, name: migration.name, checksum: rendered.checksum, durationMs: elapsed(), stepsApplied: null });
-    } else {
-      await ledger.remove(conn, migration.id);
-    }
+    if (options.atomic && session.applyMode === "transactional") await session.atomically(conn, work);
+    else await work(conn);
   } catch (error) {
-    throw session.translateError(error) ?? new MigrationFailedError(migration.id, error, { statement: failedStatement(error) });
+    throw session.translateError(error) ?? new MigrationFailedError(migrationId, error, { statement: failedStatement(error) });
   }
 }
 

@@ -5,7 +5,7 @@ import { InvalidOptionsError, LockTimeoutError, MigrateError, MigrationFailedErr
 import { migrationChecksum } from "../migrations/checksum.js";
 import type { Extension, ResolvedSchema } from "../migrations/extensions.js";
 import { invertOperations, type Migration } from "../migrations/operations.js";
-import { applyMigration, executeStatements, type MigrationRun, renderForRun, type RenderedMigration } from "./apply.js";
+import { applyMigration, executeAndRecord, executeStatements, type MigrationRun, renderForRun, type RenderedMigration } from "./apply.js";
 import { type Adoption, anyDataObjectExists, nothingOfItExists, planAdoption } from "./adopt.js";
 import { Ledger, type LedgerEntry, ledgerTable } from "./ledger.js";
 import { type SqlFile, sqlFiles } from "./sql-files.js";
@@ -252,22 +252,12 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
     const { id, name } = adoption.migration;
     progress.start({ type: "start", direction: "up", id, name });
     const started = performance.now();
-    const row = { id, name, checksum: plan.checksumOf(id), durationMs: 0, stepsApplied: null, baselined: true };
-    try {
-      if (session.applyMode === "transactional") {
-        await session.atomically(conn, async (trx) => {
-          await executeStatements(session, trx, adoption.statements);
-          await ledger.insert(trx, { ...row, durationMs: Math.round(performance.now() - started) });
-        });
-      } else {
-        // Each statement is safe to run again: a run that stops before the ledger row is written
-        // plans the same adoption from what the database then holds.
-        await executeStatements(session, conn, adoption.statements);
-        await ledger.insert(conn, { ...row, durationMs: Math.round(performance.now() - started) });
-      }
-    } catch (error) {
-      throw session.translateError(error) ?? new MigrationFailedError(id, error, { statement: (error as { statement?: string }).statement });
-    }
+    const row = { id, name, checksum: plan.checksumOf(id), stepsApplied: null, baselined: true };
+    // Where statements commit one by one, each is safe to run again: a run that stops before the
+    // ledger row is written plans the same adoption from what the database then holds.
+    await executeAndRecord(session, conn, id, adoption.statements, (target) => ledger.insert(target, { ...row, durationMs: Math.round(performance.now() - started) }), {
+      atomic: true,
+    });
     const durationMs = Math.round(performance.now() - started);
     progress.done({ type: "done", direction: "up", id, name, durationMs, baselined: true });
     return { id, name, durationMs };
