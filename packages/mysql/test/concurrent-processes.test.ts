@@ -1,7 +1,6 @@
 /** SPEC §1 and §5 on MySQL: replicas that start at once all run `up`; exactly one applies each migration. */
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { closeMysqlAdminPools, createMysqlTestDatabase, type MysqlTestDatabase } from "@better-auth/test-databases";
+import { closeMysqlAdminPools, createMysqlTestDatabase, type MysqlTestDatabase, runScript } from "@better-auth/test-databases";
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 
 afterAll(closeMysqlAdminPools);
@@ -17,19 +16,11 @@ function upProcess(url: string): Promise<{ code: number | null; applied: string[
     const { applied } = await migrator.up();
     await migrator.close();
     process.stdout.write(JSON.stringify(applied.map((m) => m.id)));`;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
-      cwd: fileURLToPath(new URL("..", import.meta.url)),
-      env: { PATH: process.env.PATH ?? "", URL: url },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, applied: code === 0 ? (JSON.parse(stdout) as string[]) : [], stderr }));
-  });
+  return runScript(script, { cwd: fileURLToPath(new URL("..", import.meta.url)), env: { URL: url } }).then((run) => ({
+    code: run.code,
+    applied: run.code === 0 ? (JSON.parse(run.stdout) as string[]) : [],
+    stderr: run.stderr,
+  }));
 }
 
 describe(`concurrent processes on MariaDB ${server.version}`, () => {

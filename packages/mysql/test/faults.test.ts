@@ -3,9 +3,8 @@
  * never crash the process: the promise rejects with one typed error, the application goes on, and
  * the next run finishes what was left.
  */
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { closeMysqlAdminPools, createMysqlTestDatabase, type MysqlTestDatabase } from "@better-auth/test-databases";
+import { catchingApplication, closeMysqlAdminPools, createMysqlTestDatabase, type MysqlTestDatabase } from "@better-auth/test-databases";
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { createMigrator } from "../src/index.js";
 import { migrateUp, openConnection } from "./helpers.js";
@@ -15,43 +14,8 @@ afterAll(closeMysqlAdminPools);
 const BUILT = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 const server = inject("mariadbServer");
 
-/** An application that runs `up` (an extension adding a column to users) in try/catch and reports what it caught. */
-function application(url: string) {
-  const script = `
-    import { createMigrator } from ${JSON.stringify(BUILT)};
-    import { defineExtension } from "@better-auth/migrate-core";
-    const extension = defineExtension({ id: "0100_nickname", name: "nickname", columns: { users: { nickname: { type: "string", nullable: true } } } });
-    const migrator = createMigrator({ url: process.env.URL, extensions: [extension], lockTimeoutMs: 30000 });
-    try {
-      // Tells the test the moment it starts waiting for another run's lock.
-      await migrator.up({ onProgress: (event) => { if (event.type === "waiting") process.stderr.write("WAITING\\n"); } });
-      process.stdout.write(JSON.stringify({ caught: null }));
-      process.exitCode = 1;
-    } catch (error) {
-      process.stdout.write(JSON.stringify({ caught: { name: error.name, code: error.code ?? null, message: error.message } }));
-    } finally {
-      await migrator.close().catch(() => undefined);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));`;
-  const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
-    env: { PATH: process.env.PATH ?? "", URL: url },
-    cwd: fileURLToPath(new URL("..", import.meta.url)),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  let markWaiting: () => void = () => undefined;
-  const waiting = new Promise<void>((resolve) => (markWaiting = resolve));
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => {
-    stderr += d.toString();
-    if (stderr.includes("WAITING")) markWaiting();
-  });
-  const exited = new Promise<{ code: number | null; caught: { code: string | null; message: string } | null; stderr: string }>((resolve) =>
-    child.on("close", (code) => resolve({ code, caught: stdout ? (JSON.parse(stdout) as { caught: never }).caught : null, stderr })),
-  );
-  return Object.assign(exited, { waiting });
-}
+const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
+const application = (url: string) => catchingApplication(BUILT, url, PACKAGE_DIR);
 
 async function waitFor(db: MysqlTestDatabase, condition: string, what: string): Promise<number> {
   for (let i = 0; i < 200; i++) {
@@ -75,12 +39,12 @@ describe(`a dropped connection on MariaDB ${server.version}`, () => {
   it("killing the migrating connection rejects up() with a typed error; the next run applies the migration", async () => {
     const blocker = await openConnection(db.url);
     await blocker.promise().query("LOCK TABLES users WRITE");
-    let result: Awaited<ReturnType<typeof application>>;
+    let result: Awaited<ReturnType<typeof application>["exited"]>;
     try {
       const app = application(db.url);
       const id = await waitFor(db, "info LIKE 'ALTER TABLE%nickname%'", "the migration waiting for users");
       await db.admin(`KILL CONNECTION ${id}`);
-      result = await app;
+      result = await app.exited;
     } finally {
       await blocker.promise().end();
     }
@@ -109,7 +73,7 @@ describe(`a dropped connection on MariaDB ${server.version}`, () => {
       const ids = (await db.admin(`SELECT id FROM information_schema.processlist WHERE user = 'better_auth_owner' AND id <> ${Number(own[0]!.id)}`)) as { id: number }[];
       expect(ids.length).toBeGreaterThan(0);
       for (const { id } of ids) await db.admin(`KILL CONNECTION ${Number(id)}`);
-      const result = await app;
+      const result = await app.exited;
       expect(result.code, result.stderr).toBe(0);
       expect(result.caught, JSON.stringify(result.caught)).toMatchObject({ code: "CONNECTION_LOST" });
     } finally {

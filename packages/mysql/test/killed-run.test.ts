@@ -4,9 +4,8 @@
  * SIGKILL at a chosen point, counted by statements (not timed): right after the Nth DDL statement
  * returned (before the ledger heard of it), or right after the Nth ledger update.
  */
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { closeMysqlAdminPools, createMysqlTestDatabase, type MysqlTestDatabase } from "@better-auth/test-databases";
+import { closeMysqlAdminPools, createMysqlTestDatabase, type MysqlTestDatabase, runScript, type ScriptRun } from "@better-auth/test-databases";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createMigrator } from "../src/index.js";
 import { catalogSnapshot, migratedDatabase } from "./helpers.js";
@@ -30,7 +29,7 @@ type KillPoint = { after: "statement" | "ledgerUpdate"; count: number };
  * the kill comes from inside the driver's callback: the server has done the work, the runner has
  * not seen the result.
  */
-function killedRun(url: string, point: KillPoint): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+function killedRun(url: string, point: KillPoint): Promise<ScriptRun> {
   const script = `
     import mysql from "mysql2";
     const [kind, target] = [process.env.KILL_AFTER, Number(process.env.KILL_COUNT)];
@@ -52,17 +51,7 @@ function killedRun(url: string, point: KillPoint): Promise<{ code: number | null
     await migrator.up();
     await migrator.close();
     process.exit(3); // never reached when the kill point lies within the run`;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
-      cwd: PACKAGE_DIR,
-      env: { PATH: process.env.PATH ?? "", URL: url, KILL_AFTER: point.after, KILL_COUNT: String(point.count) },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("exit", (code, signal) => resolve({ code, signal, stderr }));
-  });
+  return runScript(script, { cwd: PACKAGE_DIR, env: { URL: url, KILL_AFTER: point.after, KILL_COUNT: String(point.count) } });
 }
 
 const KILL_POINTS: KillPoint[] = [

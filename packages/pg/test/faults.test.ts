@@ -3,9 +3,8 @@
  * restart, a terminated lock waiter) must never crash the process: the promise rejects with one typed
  * error, and an application that catches it goes on.
  */
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { closeAdminPools, createTestDatabase, startPostgres, type TestDatabase } from "@better-auth/test-databases";
+import { catchingApplication, closeAdminPools, createTestDatabase, startPostgres, type TestDatabase } from "@better-auth/test-databases";
 import pg from "pg";
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { advisoryLockKey, createMigrator } from "../src/index.js";
@@ -16,41 +15,8 @@ afterAll(closeAdminPools);
 const BUILT = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 const server = inject("postgresServers")[0]!;
 
-/**
- * An application that runs `up` (an extension adding a column to users) inside try/catch and
- * reports what it caught. Exits 0 if it caught the error, 1 if `up` succeeded; a crash exits otherwise.
- */
-function application(url: string) {
-  const script = `
-    import { createMigrator } from ${JSON.stringify(BUILT)};
-    import { defineExtension } from "@better-auth/migrate-core";
-    const extension = defineExtension({ id: "0100_nickname", name: "nickname", columns: { users: { nickname: { type: "string", nullable: true } } } });
-    const migrator = createMigrator({ url: process.env.URL, extensions: [extension], lockTimeoutMs: 30000 });
-    try {
-      await migrator.up();
-      process.stdout.write(JSON.stringify({ caught: null }));
-      process.exitCode = 1;
-    } catch (error) {
-      process.stdout.write(JSON.stringify({ caught: { name: error.name, code: error.code ?? null, message: error.message } }));
-    } finally {
-      await migrator.close().catch(() => undefined);
-    }
-    // Still alive after the error: a timer that fires proves the process was not torn down.
-    await new Promise((resolve) => setTimeout(resolve, 200));`;
-  const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
-    env: { PATH: process.env.PATH ?? "", URL: url },
-    cwd: fileURLToPath(new URL("..", import.meta.url)),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<{ code: number | null; caught: { name: string; code: string | null; message: string } | null; stderr: string }>((resolve) =>
-    child.on("close", (code) => resolve({ code, caught: stdout ? (JSON.parse(stdout) as { caught: never }).caught : null, stderr })),
-  );
-  return { exited };
-}
+const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
+const application = (url: string) => catchingApplication(BUILT, url, PACKAGE_DIR);
 
 async function waitFor(db: TestDatabase, condition: string, what: string): Promise<number> {
   for (let i = 0; i < 200; i++) {

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { defineExtension } from "@better-auth/migrate-core";
-import { closeAdminPools, createTestDatabase, type TestDatabase } from "@better-auth/test-databases";
+import { closeAdminPools, createTestDatabase, runScript, type ScriptRun, type TestDatabase } from "@better-auth/test-databases";
 import pg from "pg";
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { createMigrator } from "../src/index.js";
@@ -75,7 +75,7 @@ const MAX_KILL_POINTS = 40;
  * A separate process that runs `up` and kills itself with SIGKILL right after its Nth query
  * returned: counted, not timed, so each run stops at a known point.
  */
-function killedAfterQuery(url: string, count: number): Promise<{ signal: NodeJS.Signals | null; stderr: string }> {
+function killedAfterQuery(url: string, count: number): Promise<ScriptRun> {
   const script = `
     import pg from "pg";
     const target = Number(process.env.KILL_COUNT);
@@ -93,17 +93,7 @@ function killedAfterQuery(url: string, count: number): Promise<{ signal: NodeJS.
     const migrator = createMigrator({ url: process.env.URL });
     await migrator.up();
     await migrator.close();`;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
-      env: { PATH: process.env.PATH ?? "", URL: url, KILL_COUNT: String(count) },
-      cwd: fileURLToPath(new URL("..", import.meta.url)),
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("exit", (_code, signal) => resolve({ signal, stderr }));
-  });
+  return runScript(script, { cwd: fileURLToPath(new URL("..", import.meta.url)), env: { URL: url, KILL_COUNT: String(count) } });
 }
 
 describe.each(inject("postgresServers"))("a run killed after every query on PostgreSQL $version", (server) => {

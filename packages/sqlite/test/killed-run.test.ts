@@ -3,11 +3,11 @@
  * (counted, not timed). The migrations and their ledger rows commit together when the run's write
  * lock is released, so after each kill every migration is whole or absent, and the next run completes.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runScript, type ScriptRun } from "@better-auth/test-databases/node-script";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createMigrator } from "../src/index.js";
@@ -16,7 +16,7 @@ const BUILT = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 const MAX_KILL_POINTS = 60;
 
 /** Runs `up` in another process that kills itself right after its Nth statement returned. */
-function killedAfterStatement(file: string, count: number): Promise<{ signal: NodeJS.Signals | null; stderr: string }> {
+function killedAfterStatement(file: string, count: number): Promise<ScriptRun> {
   const script = `
     import Database from "better-sqlite3";
     const target = Number(process.env.KILL_COUNT);
@@ -38,17 +38,7 @@ function killedAfterStatement(file: string, count: number): Promise<{ signal: No
     const migrator = createMigrator({ url: process.env.FILE });
     await migrator.up();
     await migrator.close();`;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
-      env: { PATH: process.env.PATH ?? "", FILE: file, KILL_COUNT: String(count) },
-      cwd: fileURLToPath(new URL("..", import.meta.url)),
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("exit", (_code, signal) => resolve({ signal, stderr }));
-  });
+  return runScript(script, { cwd: fileURLToPath(new URL("..", import.meta.url)), env: { FILE: file, KILL_COUNT: String(count) } });
 }
 
 function schemaOf(file: string): unknown {

@@ -10,3 +10,4 @@ export {
 export type { ProvidedMariadb } from "./mariadb-global-setup.js";
 export { startMariadb, type MariadbServer, type StartMariadbOptions } from "./mariadb-server.js";
 export { withUrl } from "./urls.js";
+export { catchingApplication, type Caught, runScript, type ScriptRun } from "./node-script.js";
