@@ -1,11 +1,11 @@
-import type { Migrator } from "@better-auth/migrate-core";
+import type { Extension, Migrator } from "@better-auth/migrate-core";
 import { CliError } from "./cli-error.js";
 import type { Target } from "./target.js";
 
 /** What the CLI needs from an adapter package; every adapter exports these names. */
 export interface AdapterModule {
   /** `connectTimeoutMs` applies to server databases; SQLite has no connection to wait for. */
-  createMigrator(options: { url: string; lockTimeoutMs?: number; connectTimeoutMs?: number }): Migrator;
+  createMigrator(options: { url: string; extensions?: readonly Extension[]; lockTimeoutMs?: number; connectTimeoutMs?: number }): Migrator;
   createDatabase(options: { url: string; connectTimeoutMs?: number }): Promise<{ database: string; created: boolean }>;
   dropDatabase(options: { url: string; connectTimeoutMs?: number }): Promise<{ database: string; dropped: boolean }>;
 }

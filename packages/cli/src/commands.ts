@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { Finding, MigrationEvent, MigrationStatus, Migrator } from "@better-auth/migrate-core";
+import type { Extension, Finding, MigrationEvent, MigrationStatus, Migrator } from "@better-auth/migrate-core";
 import { type AdapterModule, loadAdapter } from "./adapters.js";
 import { CliError } from "./cli-error.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
@@ -11,6 +11,8 @@ export interface CommandContext {
   target: Target;
   out: Output;
   options: { steps?: number; check: boolean; down: boolean; yes: boolean; all: boolean; out?: string; lockTimeoutMs?: number; connectTimeoutMs?: number };
+  /** What --better-auth and --extensions add to the core migrations; undefined when neither is given. */
+  extensions?: readonly Extension[] | undefined;
   /** Asks a yes/no question in the terminal; undefined when there is no terminal to ask in. */
   confirm: ((question: string) => Promise<boolean>) | undefined;
 }
@@ -23,6 +25,7 @@ async function withMigrator<T>(ctx: CommandContext, work: (migrator: Migrator, a
   const adapter = await loadAdapter(ctx.target);
   const migrator = adapter.createMigrator({
     url: ctx.target.url,
+    ...(ctx.extensions === undefined ? {} : { extensions: ctx.extensions }),
     ...(ctx.options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: ctx.options.lockTimeoutMs }),
     ...connectTimeout(ctx),
   });
@@ -98,6 +101,9 @@ export const down: Command = (ctx) =>
     return EXIT.OK;
   });
 
+/** Where unknown migrations usually come from on the command line: a flag left out. */
+export const UNKNOWN_HINT = "Unknown migrations come from extensions not given here (or a newer better-auth-migrate): give the same --better-auth and --extensions as the run that applied them.";
+
 const STATE_NOTES: Partial<Record<MigrationStatus["state"], (s: MigrationStatus) => string>> = {
   changed: () => "definition changed since it was applied",
   unknown: () => "not defined by this code",
@@ -115,6 +121,7 @@ export const status: Command = (ctx) =>
     const migrations = await migrator.status();
     const outstanding = migrations.filter((s) => s.state !== "applied");
     for (const s of migrations) ctx.out.say(describeStatus(s));
+    if (migrations.some((s) => s.state === "unknown")) ctx.out.say(UNKNOWN_HINT);
     ctx.out.say(outstanding.length === 0 ? "Up to date." : `${plural(outstanding.length, "migration")} not up to date.`);
     ctx.out.result({ database: ctx.target.display, dialect: ctx.target.dialect, upToDate: outstanding.length === 0, migrations });
     return ctx.options.check && outstanding.length > 0 ? EXIT.PENDING : EXIT.OK;
@@ -154,13 +161,14 @@ export const check: Command = (ctx) =>
     const errors = report.findings.filter((f) => f.severity === "error").length;
     const warnings = report.findings.length - errors;
     if (report.pending.length > 0) ctx.out.say(`Pending: ${report.pending.join(", ")} (up applies them).`);
+    if (report.unknown.length > 0) ctx.out.say(`Unknown: ${report.unknown.join(", ")} (the ledger lists them; give the --better-auth and --extensions that applied them).`);
     ctx.out.say(
       errors > 0
         ? `The database differs from the model: ${plural(errors, "error")}, ${plural(warnings, "warning")}.`
         : `The database matches the model${warnings > 0 ? ` (${plural(warnings, "warning")}: kept, not managed)` : ""}${report.pending.length > 0 ? " as far as it is migrated" : ""}.`,
     );
     ctx.out.result({ database: ctx.target.display, dialect: ctx.target.dialect, ...report });
-    return errors > 0 ? EXIT.DRIFT : report.pending.length > 0 ? EXIT.PENDING : EXIT.OK;
+    return errors > 0 ? EXIT.DRIFT : report.pending.length > 0 || report.unknown.length > 0 ? EXIT.PENDING : EXIT.OK;
   });
 
 export const baseline: Command = (ctx) =>

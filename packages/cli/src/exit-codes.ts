@@ -6,7 +6,7 @@ export const EXIT = {
   OK: 0,
   /** A migration failed, or the ledger disagrees with the code (changed or unknown migrations), or the lock timed out. */
   FAILED: 1,
-  /** Bad usage: unknown command or option, bad or unknown URL, adapter package not installed. */
+  /** Bad usage: unknown command or option, bad or unknown URL, adapter package not installed, an --extensions module that cannot be used, invalid extensions. */
   USAGE: 2,
   /** `status --check`: migrations are pending, partly applied, changed or unknown. */
   PENDING: 3,
@@ -21,7 +21,7 @@ export const EXIT = {
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** The errors the CLI raises itself. */
-export type CliErrorCode = "BAD_OPTION" | "BAD_ARGUMENT" | "UNKNOWN_COMMAND" | "BAD_URL" | "UNKNOWN_SCHEME" | "ADAPTER_MISSING" | "NOT_CONFIRMED";
+export type CliErrorCode = "BAD_OPTION" | "BAD_ARGUMENT" | "UNKNOWN_COMMAND" | "BAD_URL" | "UNKNOWN_SCHEME" | "ADAPTER_MISSING" | "BAD_EXTENSIONS_MODULE" | "NOT_CONFIRMED";
 
 /** The codes of the library's and the adapters' `MigrateError`s, other than database access. */
 export type LibraryErrorCode =
@@ -75,6 +75,7 @@ export const ERROR_EXIT = {
   BAD_URL: EXIT.USAGE,
   UNKNOWN_SCHEME: EXIT.USAGE,
   ADAPTER_MISSING: EXIT.USAGE,
+  BAD_EXTENSIONS_MODULE: EXIT.USAGE,
   INVALID_OPTIONS: EXIT.USAGE,
   INVALID_EXTENSION: EXIT.USAGE,
   INVALID_DEFAULT: EXIT.USAGE,
@@ -101,7 +102,7 @@ export function isErrorCode(code: unknown): code is ErrorCode {
 const MEANING: Record<ExitCode, string> = {
   0: "success",
   1: "a migration failed, the ledger disagrees with the code, a lock wait timed out, or another failure",
-  2: "bad usage: unknown command or option, bad or unknown URL, adapter not installed",
+  2: "bad usage: unknown command or option, bad or unknown URL, adapter not installed, bad extensions or module",
   3: "status --check, check: something is pending, partly applied, changed or unknown",
   4: "the database cannot be used: unreachable, connection lost, login refused, no database, read-only, full",
   5: "a destructive command was not confirmed (answer no, Ctrl+D, Ctrl+C, or no terminal and no --yes)",

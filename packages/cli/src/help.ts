@@ -17,22 +17,38 @@ const DATABASE = `Database:
   --connect-timeout MS  how long to wait for a database server to answer (default 10000, at most
                      3600000: one hour)`;
 
+/** The options that choose the migrations: every command but db create and db drop takes them. */
+const MIGRATIONS = `Migrations (every command but db create and db drop; give each the same ones):
+  --better-auth LIST  add what the better-auth package (1.7) needs: "core" for Better Auth itself (the
+                     verification table, account passwords and tokens, updated_at on sessions and
+                     accounts), or core and plugins, comma-separated, from: organization, teams,
+                     two-factor, passkey, api-key, username, admin (teams needs organization).
+                     Example: --better-auth organization,two-factor
+  --extensions FILE  add the extensions (defineExtension results) a module exports: export default
+                     [ext, …], export const extensions = […], or one extension as the default.
+                     FILE is relative to the current directory: .js, .mjs or .cjs, or .ts, .mts or
+                     .cts on Node.js 22.18 or newer. Applied after --better-auth's.
+                     Both may be repeated. A migration the ledger holds that they do not define is
+                     "unknown": status lists it, and up and down stop (exit 1).`;
+
+const WITH_MIGRATIONS = "[--better-auth LIST] [--extensions FILE]";
+
 export const COMMANDS: Record<string, { summary: string; usage: string; details?: string }> = {
-  up: { summary: "apply every pending migration", usage: "up [--url URL] [--json]", details: "Prints each migration as it is applied, with its duration. Several runners at once are safe: one applies, the others wait and find nothing to do." },
-  down: { summary: "revert the newest migrations (destructive)", usage: "down [--steps N] [--yes] [--url URL] [--json]", details: "Reverts one migration, or N with --steps. Asks first in a terminal (anything but y or yes, and Ctrl+D or Ctrl+C,\nis a no: exit status 5); without a terminal it needs --yes.\n  --steps N          how many migrations to revert (default 1)\n  --yes              do not ask" },
-  status: { summary: "list migrations: applied, pending, partial, changed or unknown", usage: "status [--check] [--url URL] [--json]", details: "  --check            exit with status 3 when anything is pending, partial, changed or unknown (to gate a deploy)" },
+  up: { summary: "apply every pending migration", usage: `up [--url URL] [--json] ${WITH_MIGRATIONS}`, details: "Prints each migration as it is applied, with its duration. Several runners at once are safe: one applies, the others wait and find nothing to do." },
+  down: { summary: "revert the newest migrations (destructive)", usage: `down [--steps N] [--yes] [--url URL] [--json] ${WITH_MIGRATIONS}`, details: "Reverts one migration, or N with --steps. Asks first in a terminal (anything but y or yes, and Ctrl+D or Ctrl+C,\nis a no: exit status 5); without a terminal it needs --yes.\n  --steps N          how many migrations to revert (default 1)\n  --yes              do not ask" },
+  status: { summary: "list migrations: applied, pending, partial, changed or unknown", usage: `status [--check] [--url URL] [--json] ${WITH_MIGRATIONS}`, details: "  --check            exit with status 3 when anything is pending, partial, changed or unknown (to gate a deploy)" },
   check: {
     summary: "compare the live database with the model, table by table (changes nothing)",
-    usage: "check [--all] [--url URL] [--json]",
+    usage: `check [--all] [--url URL] [--json] ${WITH_MIGRATIONS}`,
     details:
       "Reports what is missing or different (errors: columns, types, nullability, defaults, keys, foreign keys\n" +
       "and their actions, checks, indexes, the updated_at trigger, views, functions and their search_path) and\n" +
       "what managed tables have beyond the model (warnings: kept, never dropped). Exit 0 when it matches, 3 when\n" +
-      "migrations are pending, 6 when anything differs.\n  --all              also list tables and views the model does not manage",
+      "migrations are pending (or the ledger lists migrations not given here), 6 when anything differs.\n  --all              also list tables and views the model does not manage",
   },
   baseline: {
     summary: "record hand-made tables that match the model as applied",
-    usage: "baseline [--url URL] [--json]",
+    usage: `baseline [--url URL] [--json] ${WITH_MIGRATIONS}`,
     details:
       "For a database whose tables were created by hand (psql -f, sqlx): each pending migration whose tables and\n" +
       "columns exist and match is recorded as applied; its indexes, triggers, views and functions are brought to\n" +
@@ -41,7 +57,7 @@ export const COMMANDS: Record<string, { summary: string; usage: string; details?
   },
   sql: {
     summary: "print the SQL of every migration, or write it as files, without touching the database",
-    usage: "sql [--down] [--out DIR] [--url URL | --dialect pg|mysql|sqlite]",
+    usage: `sql [--down] [--out DIR] [--url URL | --dialect pg|mysql|sqlite] ${WITH_MIGRATIONS}`,
     details:
       "The URL (or --dialect) only picks the dialect. Each migration records itself in the ledger, so that a\n" +
       "database built from the output is up to date for status and check. The text applies as is with\n" +
@@ -51,7 +67,7 @@ export const COMMANDS: Record<string, { summary: string; usage: string; details?
       "                     DIR/down/NNN_<id>.sql (revert in name order)\n" +
       "  --dialect D        render for pg, mysql or sqlite without a database URL",
   },
-  cleanup: { summary: "delete expired and inactive sessions, print how many", usage: "cleanup [--url URL] [--json]" },
+  cleanup: { summary: "delete expired and inactive sessions, print how many", usage: `cleanup [--url URL] [--json] ${WITH_MIGRATIONS}` },
   "db create": { summary: "create the database the URL names (if missing)", usage: "db create [--url URL] [--json]", details: "PostgreSQL: CREATE DATABASE through the server's postgres database (needs CREATEDB). MySQL/MariaDB: CREATE DATABASE with utf8mb4 (needs CREATE). SQLite: an empty file." },
   "db drop": { summary: "drop the database the URL names (destructive)", usage: "db drop [--yes] [--url URL] [--json]", details: "Asks first in a terminal; without a terminal it needs --yes.\n  --yes              do not ask" },
 };
@@ -71,6 +87,8 @@ ${DATABASE}
   --help, -h         help for a command: better-auth-migrate up --help
   --version          print the version
 
+${MIGRATIONS}
+
 ${EXIT_CODES_HELP}
 `;
 }
@@ -82,7 +100,7 @@ export function commandHelp(name: string): string {
 Usage: better-auth-migrate ${command.usage}
 ${command.details ? `\n${command.details}\n` : ""}
 ${DATABASE}
-
+${name.startsWith("db ") ? "" : `\n${MIGRATIONS}\n`}
 ${EXIT_CODES_HELP}
 `;
 }

@@ -1,14 +1,17 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { CliError, errorCodeOf, exitCodeOf } from "./cli-error.js";
-import { baseline, check, cleanup, type Command, dbCreate, dbDrop, down, sqlText, status, up } from "./commands.js";
+import { baseline, check, cleanup, type Command, dbCreate, dbDrop, down, sqlText, status, UNKNOWN_HINT, up } from "./commands.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
+import { resolveExtensions } from "./extension-options.js";
 import { COMMANDS, commandHelp, generalHelp } from "./help.js";
 import { forPeople, Output, type Streams } from "./output.js";
 import { renderOnlyTarget, resolveTarget } from "./target.js";
 
 export interface Io extends Streams {
   env: NodeJS.ProcessEnv;
+  /** Where relative --extensions paths start; the process's current directory by default. */
+  cwd?: string;
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
@@ -49,6 +52,8 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
           dialect: { type: "string" },
           "lock-timeout": { type: "string" },
           "connect-timeout": { type: "string" },
+          "better-auth": { type: "string", multiple: true },
+          extensions: { type: "string", multiple: true },
           help: { type: "boolean", short: "h" },
           version: { type: "boolean" },
         },
@@ -86,10 +91,16 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
     if (values.dialect !== undefined && databaseGiven) {
       throw new CliError("BAD_OPTION", "--dialect is for rendering without a database; the URL already names the dialect.", { hint: "Leave out either --dialect or --url/DATABASE_URL." });
     }
+    const betterAuth = values["better-auth"] ?? [];
+    const extensionPaths = values.extensions ?? [];
+    if (name.startsWith("db ") && (betterAuth.length > 0 || extensionPaths.length > 0)) {
+      throw new CliError("BAD_OPTION", `${betterAuth.length > 0 ? "--better-auth" : "--extensions"} chooses migrations; ${name} does not run any.`, { hint: `See better-auth-migrate ${name} --help.` });
+    }
     const lockTimeoutMs = positiveInteger("--lock-timeout", values["lock-timeout"], MAX_LOCK_TIMEOUT_MS);
     const connectTimeoutMs = positiveInteger("--connect-timeout", values["connect-timeout"], MAX_CONNECT_TIMEOUT_MS);
     const steps = positiveInteger("--steps", values.steps);
     const target = values.dialect !== undefined ? renderOnlyTarget(values.dialect) : resolveTarget(values.url, io.env);
+    const extensions = await resolveExtensions({ betterAuth, extensions: extensionPaths }, io.cwd ?? process.cwd());
     const announce = target.embedded
       ? `Using the embedded SQLite database ${target.display} (no --url or DATABASE_URL set).`
       : `Database: ${target.display}`;
@@ -98,6 +109,7 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
     const interactive = Boolean(io.stdin.isTTY && io.stdout.isTTY);
     return await handler({
       target,
+      extensions,
       out,
       options: { check: values.check === true, down: values.down === true, yes: values.yes === true, all: values.all === true, ...(values.out ? { out: values.out } : {}), ...(steps ? { steps } : {}), ...(lockTimeoutMs ? { lockTimeoutMs } : {}), ...(connectTimeoutMs ? { connectTimeoutMs } : {}) },
       confirm: interactive ? (question) => ask(question, io) : undefined,
@@ -111,7 +123,7 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
       // Our own messages are one line (with database text escaped when shown); an unexpected
       // error's first line is what it says.
       message: code === "ERROR" ? message.split("\n")[0]! : message,
-      hint: typeof e?.hint === "string" ? e.hint : undefined,
+      hint: code === "UNKNOWN_MIGRATION" ? UNKNOWN_HINT : typeof e?.hint === "string" ? e.hint : undefined,
       ...(code === "ERROR" && typeof e?.code === "string" ? { driverCode: e.code } : {}),
       ...(typeof e?.migrationId === "string" ? { migrationId: e.migrationId } : {}),
       ...(Array.isArray(e?.applied) ? { applied: e.applied as { id: string; durationMs: number }[] } : {}),

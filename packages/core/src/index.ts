@@ -8,6 +8,7 @@ export { INVITATION_STATUSES } from "./schema/index.js";
 export { coreMigrations } from "./migrations/core-migrations.js";
 export { invertOperations, inverseOperation, type Migration, type Operation, type ColumnConstraints } from "./migrations/operations.js";
 export { migrationChecksum } from "./migrations/checksum.js";
+export { applyOperation, emptyModel } from "./migrations/replay.js";
 export { defineExtension, resolveSchema, type Extension, type ExtensionSpec, type ResolvedSchema } from "./migrations/extensions.js";
 export type { Dialect } from "./dialect/dialect.js";
 export type { DialectRenderer, SchemaModel } from "./dialect/renderer.js";
@@ -35,3 +36,10 @@ export type {
   AccountsTable, ActiveSessionsView, BetterAuthDatabase, ColumnValue, DatabaseWith, InvitationTable, JsonObject,
   MemberTable, OrganizationTable, RowOf, SessionsTable, TableRow, UsersTable,
 } from "./database-types.js";
+export {
+  betterAuthCompat, betterAuthExtensions, BETTER_AUTH_PLUGINS, type BetterAuthCompatOptions, type BetterAuthPlugin,
+} from "./better-auth/compat-extensions.js";
+export {
+  betterAuthOptions, betterAuthPluginSchema, type BetterAuthModelOptions, type BetterAuthOptionsInput, type BetterAuthPluginSchema, type BetterAuthSchemaPlugin,
+  type BetterAuthTableOptions,
+} from "./better-auth/options.js";

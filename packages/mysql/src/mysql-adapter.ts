@@ -1,10 +1,11 @@
 import {
-  type DatabaseAccessError, type Dialect, ledgerTable, type LockHolder, type LockWait, type Operation, type PerStatementSession, pollForLock, schema as model,
+  type Column, type DatabaseAccessError, type Dialect, emptyModel, ledgerTable, type LockHolder, type LockWait, type Operation, type PerStatementSession, pollForLock, schema as model,
 } from "@better-auth/migrate-core";
 import { type Kysely, sql } from "kysely";
 import { type MysqlTarget, translateMysqlError } from "./mysql-errors.js";
 import { MysqlIntrospector } from "./mysql-introspector.js";
-import { MysqlRenderer, SESSION_SETUP_SQL } from "./mysql-renderer.js";
+import { columnType, MysqlRenderer, SESSION_SETUP_SQL } from "./mysql-renderer.js";
+import { normalizeColumnType } from "./mysql-normal-form.js";
 
 export { SESSION_SETUP_SQL };
 
@@ -51,7 +52,7 @@ export class MysqlSession implements PerStatementSession {
   }
 
   async createLedger(db: Kysely<unknown>): Promise<void> {
-    for (const statement of this.#renderer.render({ kind: "createTable", table: ledgerTable })) await sql.raw(statement).execute(db);
+    for (const statement of this.#renderer.render({ kind: "createTable", table: ledgerTable }, emptyModel)) await sql.raw(statement).execute(db);
   }
 
   async acquireLock(db: Kysely<unknown>, timeoutMs: number, onWait?: (wait: LockWait) => void): Promise<void> {
@@ -104,6 +105,8 @@ export class MysqlSession implements PerStatementSession {
         return this.#exists(db, "columns", operation.table, operation.column.name);
       case "dropColumn":
         return !(await this.#exists(db, "columns", operation.table, operation.column.name));
+      case "alterColumn":
+        return this.#hasType(db, operation.table, operation.to);
       case "createIndex":
         return this.#exists(db, "statistics", operation.table, operation.index.name);
       case "dropIndex":
@@ -117,6 +120,14 @@ export class MysqlSession implements PerStatementSession {
         // Rendered as nothing: there is nothing that could be half done.
         return true;
     }
+  }
+
+  /** Whether a column has the type the model gives it (after a MODIFY COLUMN that took effect). */
+  async #hasType(db: Kysely<unknown>, table: string, column: Column): Promise<boolean> {
+    const { rows } = await sql<{ type: string }>`
+      SELECT column_type AS type FROM information_schema.columns
+      WHERE table_schema = DATABASE() AND table_name = ${table} AND column_name = ${column.name}`.execute(db);
+    return rows[0] !== undefined && normalizeColumnType(String(rows[0].type)) === normalizeColumnType(columnType(column));
   }
 
   /** Whether a table or view (and, given `name`, a column or index of it) exists in the current database. */

@@ -57,7 +57,8 @@ const ALSO_ACCEPTED: Partial<Record<ColumnType, readonly string[]>> = {
  * Only syntax both servers accept is rendered. Deterministic: the same input gives the same text.
  */
 export class MysqlRenderer implements DialectRenderer {
-  render(op: Operation): string[] {
+  /** MySQL alters every column in place and keeps views as text: it needs nothing of the model before. */
+  render(op: Operation, _before: SchemaModel): string[] {
     switch (op.kind) {
       case "createTable":
         return [this.createTable(op.table, "CREATE TABLE")];
@@ -67,6 +68,9 @@ export class MysqlRenderer implements DialectRenderer {
         return [this.addColumn(op.table, op.column, op.constraints)];
       case "dropColumn":
         return [this.dropColumn(op.table, op.column, op.constraints)];
+      case "alterColumn":
+        // MySQL keeps a view as text and reads the column anew: its views need nothing.
+        return [`ALTER TABLE ${q(op.table)} MODIFY COLUMN ${columnDefinition(op.to)}`];
       case "createIndex":
         return [createIndex(op.table, op.index)];
       case "dropIndex":
@@ -287,7 +291,8 @@ function hasIndex(table: TableSnapshot, columns: readonly string[]): boolean {
   return table.indexes.some((index) => !index.unique && index.method === "btree" && index.columns.join(",") === columns.join(","));
 }
 
-function columnType(column: Column): string {
+/** The column's MySQL type, as CREATE TABLE and MODIFY COLUMN write it. */
+export function columnType(column: Column): string {
   switch (column.type) {
     case "id":
     case "string":

@@ -1,4 +1,4 @@
-import { type AdapterHarness, adoptionSuite, behaviourSuite, inputsSuite, loadSuite, runnerSuite } from "@better-auth/adapter-suite";
+import { type AdapterHarness, adoptionSuite, behaviourSuite, compatSuite, inputsSuite, loadSuite, runnerSuite } from "@better-auth/adapter-suite";
 import { createRunner } from "@better-auth/migrate-core";
 import { closeMysqlAdminPools, createMysqlTestDatabase } from "@better-auth/test-databases";
 import { afterAll, describe, inject } from "vitest";
@@ -69,6 +69,7 @@ describe(`MariaDB ${server.version}`, () => {
   runnerSuite(mariadbHarness);
   behaviourSuite(mariadbHarness);
   adoptionSuite(mariadbHarness);
+  compatSuite(mariadbHarness);
   loadSuite(mariadbHarness);
   inputsSuite(mariadbHarness);
 });

@@ -1,4 +1,4 @@
-import { type Dialect, InvalidOptionsError, type MigrateError, TableBusyError, type LockHolder, type LockWait, pollForLock, ledgerTable, schema as model, type TransactionalSession } from "@better-auth/migrate-core";
+import { type Dialect, InvalidOptionsError, type MigrateError, TableBusyError, type LockHolder, type LockWait, pollForLock, emptyModel, ledgerTable, schema as model, type TransactionalSession } from "@better-auth/migrate-core";
 import { type Kysely, sql } from "kysely";
 import { type PostgresTarget, translatePostgresError } from "./pg-errors.js";
 import { quoteIdentifier } from "./pg-quote.js";
@@ -92,7 +92,7 @@ export class PostgresSession implements TransactionalSession {
       "BEGIN",
       PIN_SEARCH_PATH,
       ...(rows[0]?.found ? [] : [`CREATE SCHEMA ${quoteIdentifier(this.schema)}`]),
-      ...this.#renderer.render({ kind: "createTable", table: ledgerTable }),
+      ...this.#renderer.render({ kind: "createTable", table: ledgerTable }, emptyModel),
       "COMMIT",
     ];
     await sql.raw(statements.join(";\n")).execute(db);

@@ -1,5 +1,5 @@
 import {
-  coreMigrations, defineExtension, defineTable, ledgerTable, type Operation, renderMigration, resolveSchema, schema, type SchemaSnapshot, value,
+  betterAuthCompat, coreMigrations, defineExtension, defineTable, ledgerTable, type Operation, renderMigration, resolveSchema, schema, type SchemaSnapshot, value,
 } from "@better-auth/migrate-core";
 import { describe, expect, it } from "vitest";
 import { postgresDialect } from "./pg-adapter.js";
@@ -12,6 +12,19 @@ const render = (options: { schema?: string; ids?: "string" | "uuid" } = {}) => {
 };
 
 describe("PostgreSQL rendering", () => {
+  it("changes a column's type converting its values, with the views over the table dropped and made again in the same migration", () => {
+    const renderer = new PostgresRenderer({ schema: "public", ids: "string" });
+    const [compat] = betterAuthCompat();
+    const up = renderMigration(renderer, compat!.migration, "up");
+    const at = up.indexOf(`ALTER TABLE "public"."sessions" ALTER COLUMN "ip_address" TYPE text USING pg_catalog.abbrev("ip_address")`);
+    expect(at).toBeGreaterThan(0);
+    expect(up[at - 1]).toBe(`DROP VIEW "public"."active_sessions"`);
+    expect(up[at + 1]).toMatch(/^CREATE VIEW "public"."active_sessions"/);
+    expect(up[at + 2]).toMatch(/^COMMENT ON VIEW "public"."active_sessions"/);
+    const down = renderMigration(renderer, compat!.migration, "down");
+    expect(down).toContain(`ALTER TABLE "public"."sessions" ALTER COLUMN "ip_address" TYPE inet USING NULLIF("ip_address", '')::inet`);
+  });
+
   it("quotes identifiers and literals", () => {
     expect(quoteIdentifier('we"ird')).toBe('"we""ird"');
     expect(quoteLiteral("it's")).toBe("'it''s'");

@@ -54,7 +54,7 @@ export class PostgresRenderer implements DialectRenderer {
     return ["SET LOCAL search_path TO pg_catalog, pg_temp"];
   }
 
-  render(op: Operation): string[] {
+  render(op: Operation, before: SchemaModel): string[] {
     switch (op.kind) {
       case "createTable":
         return this.createTable(op.table, CREATE);
@@ -67,6 +67,8 @@ export class PostgresRenderer implements DialectRenderer {
           ...(op.column.autoUpdate ? [`DROP TRIGGER ${q(autoUpdateTriggerName(op.table, op.column.name))} ON ${this.qualified(op.table)}`] : []),
           `ALTER TABLE ${this.qualified(op.table)} DROP COLUMN ${q(op.column.name)}`,
         ];
+      case "alterColumn":
+        return this.alterColumnType(op.table, op.from, op.to, before);
       case "createIndex":
         // Concurrently (outside a transaction, writes go on): a failed earlier build leaves an
         // INVALID index of that name, dropped first so that running the migration again builds it.
@@ -113,6 +115,8 @@ export class PostgresRenderer implements DialectRenderer {
         return [...this.replaceViewIfDifferent(op.view, live), this.viewComment(op.view)];
       case "createRoutine":
         return [...this.dropRoutineOfAnotherType(op.routine, live), this.createRoutine("CREATE OR REPLACE FUNCTION", op.routine), this.routineComment(op.routine)];
+      case "alterColumn":
+        // The runner's adoption applies a type change itself where the column still has the old type.
       case "dropTable":
       case "dropColumn":
       case "dropIndex":
@@ -121,6 +125,32 @@ export class PostgresRenderer implements DialectRenderer {
         // Adoption only ever meets what migrations build; taking things away is for `down`.
         return [];
     }
+  }
+
+  /**
+   * A column's type, converting every value (`USING`). PostgreSQL refuses to change a column a view
+   * reads, so the views over the table are dropped first and created again after, in the same
+   * transaction: nobody sees the schema without them.
+   */
+  private alterColumnType(table: string, from: Column, to: Column, before: SchemaModel): string[] {
+    const views = before.views.filter((v) => v.from.table === table || v.join.table === table);
+    return [
+      ...views.map((v) => `DROP VIEW ${this.qualified(v.name)}`),
+      `ALTER TABLE ${this.qualified(table)} ALTER COLUMN ${q(to.name)} TYPE ${columnType(to, this.options.ids)} USING ${this.converted(from, to)}`,
+      ...views.flatMap((v) => [this.createView(v), this.viewComment(v)]),
+    ];
+  }
+
+  /**
+   * How a column's values become the new type. An address as text is written as inet prints it
+   * (`abbrev`: no /32 or /128 on a single host); text that becomes an address again keeps its
+   * addresses and turns the empty string (Better Auth's "no address") into NULL, which inet can hold.
+   */
+  private converted(from: Column, to: Column): string {
+    const c = q(to.name);
+    if (from.type === "ipAddress") return `pg_catalog.abbrev(${c})`;
+    if (to.type === "ipAddress") return `NULLIF(${c}, '')::inet`;
+    return `${c}::${columnType(to, this.options.ids)}`;
   }
 
   createTableIfMissing(table: Table): string[] {

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { type AdapterHarness, adoptionSuite, behaviourSuite, inputsSuite, loadSuite, runnerSuite } from "@better-auth/adapter-suite";
+import { type AdapterHarness, adoptionSuite, behaviourSuite, compatSuite, inputsSuite, loadSuite, runnerSuite } from "@better-auth/adapter-suite";
 import { createRunner } from "@better-auth/migrate-core";
 import { closeAdminPools, createTestDatabase } from "@better-auth/test-databases";
 import { Kysely, PostgresDialect, sql } from "kysely";
@@ -86,6 +86,7 @@ for (const server of inject("postgresServers")) {
     runnerSuite(postgresHarness(server));
     behaviourSuite(postgresHarness(server));
     adoptionSuite(postgresHarness(server));
+    compatSuite(postgresHarness(server));
     loadSuite(postgresHarness(server));
     inputsSuite(postgresHarness(server));
   });

@@ -1,4 +1,4 @@
-import { DatabaseAccessError, type Dialect, LockTimeoutError, type LockWait, ledgerTable, pollForLock, schema as model, type TransactionalSession } from "@better-auth/migrate-core";
+import { DatabaseAccessError, type Dialect, LockTimeoutError, type LockWait, emptyModel, ledgerTable, pollForLock, schema as model, type TransactionalSession } from "@better-auth/migrate-core";
 import { existsSync } from "node:fs";
 import { type Kysely, sql } from "kysely";
 import { SqliteIntrospector } from "./sqlite-introspector.js";
@@ -48,7 +48,7 @@ export class SqliteSession implements TransactionalSession {
   }
 
   async createLedger(db: Kysely<unknown>): Promise<void> {
-    for (const statement of this.#renderer.render({ kind: "createTable", table: ledgerTable })) await sql.raw(statement).execute(db);
+    for (const statement of this.#renderer.render({ kind: "createTable", table: ledgerTable }, emptyModel)) await sql.raw(statement).execute(db);
   }
 
   async acquireLock(db: Kysely<unknown>, timeoutMs: number, onWait?: (wait: LockWait) => void): Promise<void> {

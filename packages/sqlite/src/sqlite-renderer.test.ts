@@ -28,7 +28,7 @@ describe("SQLite rendering", () => {
     );
   });
 
-  it("adds a unique column through a unique index, and refuses a current-time default on an existing table", () => {
+  it("adds a unique column through a unique index", () => {
     const extension = defineExtension({ id: "0100_handle", name: "handle", columns: { users: { handle: { type: "string", nullable: true, unique: true }, tier: { type: "string", default: value("free") } } } });
     expect(renderMigration(renderer, extension.migration, "up")).toEqual([
       `ALTER TABLE "users" ADD COLUMN "handle" TEXT`,
@@ -40,9 +40,34 @@ describe("SQLite rendering", () => {
       `DROP INDEX "users_handle_key"`,
       `ALTER TABLE "users" DROP COLUMN "handle"`,
     ]);
-    const stamped = defineExtension({ id: "0101_seen", name: "seen", columns: { users: { seen_at: { type: "timestamp", default: now() } } } });
-    expect(() => renderMigration(renderer, stamped.migration, "up")).toThrow(/cannot add column users.seen_at/);
-    const table = defineExtension({ id: "0102_t", name: "t", tables: [defineTable({ name: "t", comment: "A table.", columns: { id: { type: "id", primaryKey: true }, at: { type: "timestamp", default: now() } } })] });
+  });
+
+  it("rebuilds a table to add a current-time column, after checking the live table has no columns it would lose", () => {
+    const stamped = defineExtension({ id: "0101_seen", name: "seen", columns: { sessions: { seen_at: { type: "timestamp", default: now() } } } });
+    const up = renderMigration(renderer, stamped.migration, "up");
+    expect(up[0]).toMatch(/^CREATE TEMP TABLE "better_auth_rebuild_guard" .*CONSTRAINT "sessions has columns the model does not know; rebuild refused"/);
+    expect(up[1]).toBe(
+      `INSERT INTO temp."better_auth_rebuild_guard" SELECT count(*) FROM pragma_table_info('sessions') WHERE name NOT IN ` +
+        `('id', 'user_id', 'token', 'expires_at', 'created_at', 'ip_address', 'user_agent', 'active')`,
+    );
+    expect(up).toContain(`DROP VIEW "active_sessions"`);
+    expect(up).toContain(
+      `INSERT INTO "sessions__rebuild" ("id", "user_id", "token", "expires_at", "created_at", "ip_address", "user_agent", "active") ` +
+        `SELECT "id", "user_id", "token", "expires_at", "created_at", "ip_address", "user_agent", "active" FROM "sessions"`,
+    );
+    expect(up.slice(-5, -1)).toEqual([
+      `DROP TABLE "sessions"`,
+      `ALTER TABLE "sessions__rebuild" RENAME TO "sessions"`,
+      `CREATE INDEX "sessions_user_id_idx" ON "sessions" ("user_id")`,
+      `CREATE INDEX "sessions_expires_at_idx" ON "sessions" ("expires_at")`,
+    ]);
+    expect(up.at(-1)).toMatch(/^CREATE VIEW "active_sessions" AS/);
+    // The new table's definition has the column with its default.
+    expect(up.find((s) => s.startsWith(`CREATE TABLE "sessions__rebuild"`))).toContain(`"seen_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`);
+    // A table others reference cannot be dropped and made again without acting on their rows.
+    const onUsers = defineExtension({ id: "0102_seen", name: "seen", columns: { users: { seen_at: { type: "timestamp", default: now() } } } });
+    expect(() => renderMigration(renderer, onUsers.migration, "up")).toThrow(/rebuild table users, which sessions, accounts, member, invitation reference/);
+    const table = defineExtension({ id: "0103_t", name: "t", tables: [defineTable({ name: "t", comment: "A table.", columns: { id: { type: "id", primaryKey: true }, at: { type: "timestamp", default: now() } } })] });
     expect(() => renderMigration(renderer, table.migration, "up")).not.toThrow();
   });
 

@@ -1,7 +1,7 @@
 import {
   type AllowedValuesCheck, autoUpdateTriggerName, type CleanupExpiredSessionsRoutine, type Column, type ColumnConstraints, type ColumnDefault, type ColumnSnapshot,
   type ColumnType, type DialectRenderer, type ForeignKey, type IndexSnapshot, MigrateError, type Operation, type ReferentialAction, type SchemaModel, type SchemaSnapshot, type Table,
-  type TableSnapshot, type View, type ViewSnapshot,
+  type TableSnapshot, type View, type ViewSnapshot, applyOperation,
 } from "@better-auth/migrate-core";
 import { foldedType, isLogicalType, normalDefault, normalExpression, normalType, viewDefinition } from "./sqlite-normal-form.js";
 import { quoteIdentifier as q, quoteLiteral } from "./sqlite-quote.js";
@@ -44,14 +44,18 @@ interface DdlOptions {
 
 /** Renders neutral operations to SQLite DDL. Deterministic: the same input gives the same text. */
 export class SqliteRenderer implements DialectRenderer {
-  render(op: Operation): string[] {
+  render(op: Operation, before: SchemaModel): string[] {
     switch (op.kind) {
       case "createTable":
         return this.createTable(op.table);
       case "dropTable":
         return [`DROP TABLE ${q(op.table.name)}`];
       case "addColumn":
-        return this.addColumn(op.table, op.column, op.constraints);
+        // SQLite adds a column whose default is not a constant only to an empty table: the table is rebuilt.
+        return op.column.default?.kind === "now" ? this.rebuild(op.table, before, applyOperation(before, op)) : this.addColumn(op.table, op.column, op.constraints);
+      case "alterColumn":
+        // SQLite cannot change a column's type or its CHECK in place.
+        return this.rebuild(op.table, before, applyOperation(before, op));
       case "dropColumn":
         return [
           ...(op.column.autoUpdate ? [`DROP TRIGGER ${q(autoUpdateTriggerName(op.table, op.column.name))}`] : []),
@@ -170,14 +174,49 @@ export class SqliteRenderer implements DialectRenderer {
     ];
   }
 
-  private addColumn(table: string, column: Column, constraints: ColumnConstraints): string[] {
-    if (column.default?.kind === "now") {
+  /**
+   * SQLite's way to change what ALTER TABLE cannot (sqlite.org/lang_altertable.html, "other kinds of
+   * table schema changes"): a new table with the definition `after` gives it, the rows copied by
+   * column name (a column it adds takes its default), the old table dropped and the new one renamed,
+   * then its indexes, triggers and the views over it made again. All of it in the migration's
+   * transaction. The copy names the columns the model knows; a live table with others (added by
+   * hand) would lose them, so a check refuses the rebuild first, before anything changes.
+   * A table other tables reference is refused: dropping it would act on their rows.
+   */
+  private rebuild(tableName: string, before: SchemaModel, after: SchemaModel): string[] {
+    const old = before.tables.find((t) => t.name === tableName);
+    const next = after.tables.find((t) => t.name === tableName);
+    if (!old || !next) {
+      throw new MigrateError("UNSUPPORTED_BY_DIALECT", `SQLite rebuilds table ${tableName} to change it, and needs its definition: render the migration with the model before it.`);
+    }
+    const referencing = before.tables.filter((t) => t.name !== tableName && t.foreignKeys.some((fk) => fk.references.table === tableName));
+    if (referencing.length > 0) {
       throw new MigrateError(
         "UNSUPPORTED_BY_DIALECT",
-        `SQLite cannot add column ${table}.${column.name} to an existing table with the current time as its default.`,
-        { hint: "Make the column nullable without a default, or give it a constant default." },
+        `SQLite would have to rebuild table ${tableName}, which ${referencing.map((t) => t.name).join(", ")} reference${referencing.length === 1 ? "s" : ""}: a rebuild would act on their rows.`,
+        { hint: "Add the column as nullable or with a constant default instead." },
       );
     }
+    const views = before.views.filter((v) => v.from.table === tableName || v.join.table === tableName);
+    const building = `${tableName}__rebuild`;
+    const [createNew] = this.createTable({ ...next, name: building });
+    const kept = old.columns.map((c) => q(c.name)).join(", ");
+    const guard = q("better_auth_rebuild_guard");
+    return [
+      `CREATE TEMP TABLE ${guard} ("unknown_columns" INTEGER CONSTRAINT ${q(`${tableName} has columns the model does not know; rebuild refused`)} CHECK ("unknown_columns" = 0))`,
+      `INSERT INTO temp.${guard} SELECT count(*) FROM pragma_table_info(${quoteLiteral(tableName)}) WHERE name NOT IN (${old.columns.map((c) => quoteLiteral(c.name)).join(", ")})`,
+      `DROP TABLE temp.${guard}`,
+      ...views.map((v) => `DROP VIEW ${q(v.name)}`),
+      createNew!,
+      `INSERT INTO ${q(building)} (${kept}) SELECT ${kept} FROM ${q(tableName)}`,
+      `DROP TABLE ${q(tableName)}`,
+      `ALTER TABLE ${q(building)} RENAME TO ${q(tableName)}`,
+      ...this.createTable(next).slice(1),
+      ...views.map(createView),
+    ];
+  }
+
+  private addColumn(table: string, column: Column, constraints: ColumnConstraints): string[] {
     // ALTER TABLE … ADD COLUMN takes a foreign key and a check inline, but not UNIQUE: that becomes a unique index.
     const fk = constraints.foreignKey ? ` ${this.inlineReference(constraints.foreignKey)}` : "";
     const check = constraints.check ? ` CONSTRAINT ${q(constraints.check.name)} CHECK (${allowedValuesCondition(constraints.check)})` : "";

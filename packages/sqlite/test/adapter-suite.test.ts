@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { createReadStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type AdapterHarness, adoptionSuite, behaviourSuite, inputsSuite, runnerSuite } from "@better-auth/adapter-suite";
+import { type AdapterHarness, adoptionSuite, behaviourSuite, compatSuite, inputsSuite, runnerSuite } from "@better-auth/adapter-suite";
 import { createRunner } from "@better-auth/migrate-core";
 import Database from "better-sqlite3";
 import { Kysely, SqliteDialect, sql } from "kysely";
@@ -78,4 +78,5 @@ const sqliteHarness: AdapterHarness = {
 runnerSuite(sqliteHarness);
 behaviourSuite(sqliteHarness);
 adoptionSuite(sqliteHarness);
+compatSuite(sqliteHarness);
 inputsSuite(sqliteHarness);

@@ -66,7 +66,7 @@ export function adoptionSuite(harness: AdapterHarness): void {
         expect(summary(before.findings)).toEqual([]);
         await migrator.up();
         const after = await migrator.check();
-        expect(after).toEqual({ pending: [], findings: [], clean: true });
+        expect(after).toEqual({ pending: [], unknown: [], findings: [], clean: true });
       });
       await withMigrator(db, async (migrator) => {
         await migrator.up();
@@ -238,7 +238,7 @@ export function adoptionSuite(harness: AdapterHarness): void {
       expect(await built.catalog()).toEqual(await migrated.catalog());
       await withMigrator(built, async (migrator) => {
         expect((await migrator.status()).map((s) => s.state)).toEqual(["applied", "applied", "applied"]);
-        expect(await migrator.check()).toEqual({ pending: [], findings: [], clean: true });
+        expect(await migrator.check()).toEqual({ pending: [], unknown: [], findings: [], clean: true });
       }, { extensions: [profile] });
       for (const file of files.filter((f) => f.direction === "down")) await built.applySqlFile(join(dir, file.name));
       await withMigrator(built, async (migrator) => {

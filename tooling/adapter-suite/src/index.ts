@@ -6,3 +6,4 @@ export { adoptionSuite } from "./adoption-suite.js";
 export { loadSuite, LOAD_ROUNDS, LOAD_RUNNERS } from "./load-suite.js";
 export { inputsSuite, INPUT_RUNS } from "./inputs-suite.js";
 export { tableSpec } from "./inputs-arbitraries.js";
+export { compatSuite } from "./compat-suite.js";

@@ -20,8 +20,12 @@ export interface DialectRenderer {
    * needs nothing for it (MySQL and SQLite have no stored routines). Throws a {@link MigrateError}
    * when the dialect cannot express the operation; the runner renders every pending migration before
    * it executes anything, so such an error changes nothing.
+   *
+   * `before` is the model as it stands just before the operation (every earlier operation applied):
+   * what a dialect needs to rebuild a table it cannot alter in place, or the views over a column
+   * whose type changes.
    */
-  render(operation: Operation): string[];
+  render(operation: Operation, before: SchemaModel): string[];
   /**
    * The model as this dialect builds it, in the normal form its introspector reports, so that core
    * can compare the two without knowing the dialect.

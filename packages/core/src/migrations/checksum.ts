@@ -21,6 +21,8 @@ function operationMeaning(op: Operation): unknown {
     case "addColumn":
     case "dropColumn":
       return { kind: op.kind, table: op.table, column: columnMeaning(op.column), constraints: constraintsMeaning(op.constraints) };
+    case "alterColumn":
+      return { kind: op.kind, table: op.table, from: columnMeaning(op.from), to: columnMeaning(op.to) };
     case "createIndex":
     case "dropIndex":
       return { kind: op.kind, table: op.table, index: keyMeaning(op.index) };
@@ -45,7 +47,8 @@ function tableMeaning(table: Table): unknown {
   };
 }
 
-function columnMeaning(column: Column): unknown {
+/** What a column means: the checksum's view of it, also how column definitions are compared. */
+export function columnMeaning(column: Column): unknown {
   return {
     name: column.name,
     type: column.type,

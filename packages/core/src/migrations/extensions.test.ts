@@ -98,6 +98,10 @@ describe("extensions are checked at run time, whatever built them", () => {
     expect(() => defineExtension({ id: "0100_x", name: "x", colums: {} } as never)).toThrow(/unknown key "colums"/);
   });
 
+  it("name the extension once in the message of a field that does not pass", () => {
+    expect(() => resolveSchema([{ id: "x_y", name: "y" } as never])).toThrow(/^Extension x_y: its migration must be a plain object/);
+  });
+
   it("hold extensions made by hand, or changed after defineExtension, to the same rules when the schema is resolved", () => {
     const good = defineExtension({ id: "0100_notes", name: "notes", tables: [table()] });
     type CreateTable = { kind: "createTable"; table: { foreignKeys: unknown[] } };
@@ -114,7 +118,7 @@ describe("extensions are checked at run time, whatever built them", () => {
       /onDelete "cascade; --" is not one of/,
     );
     expect(handMade((e) => e.migration.up[0].table.columns[1].default = { kind: "value", value: Infinity })).toThrow(/Column note\.body: default must be a string, not Infinity/);
-    expect(handMade((e) => e.migration.up.push({ kind: "createRoutine", routine: { kind: "cleanupExpiredSessions", name: "x" } }))).toThrow(/can only create tables, add columns and add indexes, not "createRoutine"/);
+    expect(handMade((e) => e.migration.up.push({ kind: "createRoutine", routine: { kind: "cleanupExpiredSessions", name: "x" } }))).toThrow(/can only create tables, add columns, add indexes and change a column.s type, not "createRoutine"/);
     expect(handMade((e) => (e.migration.id = "0101_other"))).toThrow(/migration's id and name differ/);
     expect(() => resolveSchema([{ ...good, migration: { ...good.migration, up: [{ kind: "createTable", table: { ...good.migration.up[0]!, get name() { return () => 1; } } }] } } as never])).toThrow(
       InvalidExtensionError,

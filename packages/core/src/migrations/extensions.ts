@@ -7,6 +7,7 @@ import type { SchemaModel } from "../dialect/renderer.js";
 import type { Column, Routine, Table, View } from "../model/types.js";
 import { InvalidExtensionError } from "../errors.js";
 import { coreMigrations } from "./core-migrations.js";
+import { columnMeaning } from "./checksum.js";
 import type { ColumnConstraints, Migration, Operation } from "./operations.js";
 
 /** What an extension adds: new tables, and new columns on tables that exist before it. */
@@ -72,7 +73,8 @@ function asExtensionError<T>(id: string, build: () => T): T {
   try {
     return build();
   } catch (error) {
-    if (error instanceof TypeError) throw new InvalidExtensionError(id, error.message);
+    // Checks that name the extension already say "Extension <id>: ": said once.
+    if (error instanceof TypeError) throw new InvalidExtensionError(id, error.message.replace(`Extension ${id}: `, ""));
     throw error;
   }
 }
@@ -183,8 +185,15 @@ function checkedExtension(extension: unknown): Migration {
 
 /** The operations defineExtension makes, checked field by field. */
 function assertExtensionOperation(op: unknown): void {
-  if (!isPlainObject(op) || (op.kind !== "createTable" && op.kind !== "addColumn" && op.kind !== "createIndex")) {
-    throw new TypeError(`an extension can only create tables, add columns and add indexes, not ${shown(isPlainObject(op) ? op.kind : op)}.`);
+  if (!isPlainObject(op) || (op.kind !== "createTable" && op.kind !== "addColumn" && op.kind !== "createIndex" && op.kind !== "alterColumn")) {
+    throw new TypeError(`an extension can only create tables, add columns, add indexes and change a column's type, not ${shown(isPlainObject(op) ? op.kind : op)}.`);
+  }
+  if (op.kind === "alterColumn") {
+    assertSpecObject("alterColumn", "the operation", op, ["kind", "table", "from", "to"]);
+    assertObjectName("table", op.table);
+    assertValidColumn(op.table, op.from);
+    assertValidColumn(op.table, op.to);
+    return;
   }
   if (op.kind === "createIndex") {
     assertSpecObject("createIndex", "the operation", op, ["kind", "table", "index", "concurrently"]);
@@ -294,6 +303,8 @@ function namesOf(op: Operation): [name: string, what: string][] {
     case "createIndex":
     case "dropIndex":
       return [[op.index.name, `index of ${op.table}`]];
+    case "alterColumn":
+      return [];
     case "createView":
     case "dropView":
       return [[op.view.name, "view"]];
@@ -356,6 +367,22 @@ function applyToTables(tables: Map<string, Table>, op: Operation, migrationId: s
       if (c.foreignKey) checkReferences({ ...next, foreignKeys: [c.foreignKey] });
       assertNoDuplicateIndexes(next);
       tables.set(op.table, next);
+      return;
+    }
+    case "alterColumn": {
+      const table = tables.get(op.table) ?? fail(`it changes a column of table "${op.table}", which does not exist.`);
+      const where = `${op.table}.${op.from.name}`;
+      const current = table.columns.find((c) => c.name === op.from.name) ?? fail(`it changes column ${where}, which does not exist.`);
+      if (JSON.stringify(columnMeaning(current)) !== JSON.stringify(columnMeaning(op.from))) fail(`it changes column ${where} from a definition other than the one it has.`);
+      const { type: _fromType, ...fromRest } = columnMeaning(op.from) as { type: string };
+      const { type: _toType, ...toRest } = columnMeaning(op.to) as { type: string };
+      if (JSON.stringify(fromRest) !== JSON.stringify(toRest) || op.from.type === op.to.type) fail(`a column change must change the type of ${where} and nothing else.`);
+      // A key's or an index's column keeps its type: every dialect would have to rebuild them, and foreign keys must keep one type.
+      const inKey = [table.primaryKey, ...table.uniques, ...table.indexes, ...table.foreignKeys].some((k) => k.columns.includes(op.from.name)) ||
+        [...tables.values()].some((t) => t.foreignKeys.some((fk) => fk.references.table === op.table && fk.references.columns.includes(op.from.name)));
+      if (inKey) fail(`${where} is part of a key or an index; its type cannot be changed by an extension.`);
+      if (table.checks.some((c) => c.column === op.from.name)) fail(`${where} has a check; its type cannot be changed by an extension.`);
+      tables.set(op.table, { ...table, columns: table.columns.map((c) => (c.name === op.from.name ? op.to : c)) });
       return;
     }
     case "createIndex": {

@@ -10,6 +10,12 @@ export type Operation =
   | { readonly kind: "addColumn"; readonly table: string; readonly column: Column; readonly constraints: ColumnConstraints }
   | { readonly kind: "dropColumn"; readonly table: string; readonly column: Column; readonly constraints: ColumnConstraints }
   /**
+   * A column of an existing table changes its type, keeping its rows (PostgreSQL converts the
+   * values; a dialect that cannot alter a column rebuilds the table). `from` is the column as it
+   * stands, `to` as it becomes: the same name, nullability and default.
+   */
+  | { readonly kind: "alterColumn"; readonly table: string; readonly from: Column; readonly to: Column }
+  /**
    * `concurrently`: build (or drop) it without blocking writes to the table, where the dialect can
    * (PostgreSQL's CREATE INDEX CONCURRENTLY, outside a transaction). How, not what: not in the checksum.
    */
@@ -51,6 +57,8 @@ export function inverseOperation(op: Operation): Operation {
       return { kind: "dropColumn", table: op.table, column: op.column, constraints: op.constraints };
     case "dropColumn":
       return { kind: "addColumn", table: op.table, column: op.column, constraints: op.constraints };
+    case "alterColumn":
+      return { kind: "alterColumn", table: op.table, from: op.to, to: op.from };
     case "createIndex":
       return { kind: "dropIndex", table: op.table, index: op.index, ...(op.concurrently ? { concurrently: true } : {}) };
     case "dropIndex":

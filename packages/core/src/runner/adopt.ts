@@ -1,7 +1,8 @@
-import type { DialectRenderer } from "../dialect/renderer.js";
+import type { DialectRenderer, SchemaModel } from "../dialect/renderer.js";
 import { compareSchemas, type Finding } from "../drift/compare.js";
 import { MigrateError } from "../errors.js";
 import type { Migration, Operation } from "../migrations/operations.js";
+import { applyOperation, applyOperations, emptyModel, modelsBefore } from "../migrations/replay.js";
 import type { SchemaSnapshot } from "../model/snapshot.js";
 import type { Table } from "../model/types.js";
 
@@ -31,27 +32,11 @@ export class AdoptionRefusedError extends MigrateError {
 
 /** The tables as they stand after each migration, so that a migration is judged by its own definition. */
 function tablesAfter(migrations: readonly Migration[]): Map<string, Map<string, Table>> {
-  const tables = new Map<string, Table>();
   const after = new Map<string, Map<string, Table>>();
+  let model = emptyModel;
   for (const migration of migrations) {
-    for (const op of migration.up) {
-      if (op.kind === "createTable") tables.set(op.table.name, op.table);
-      if (op.kind === "dropTable") tables.delete(op.table.name);
-      if (op.kind === "addColumn") {
-        const table = tables.get(op.table);
-        if (table) {
-          const c = op.constraints;
-          tables.set(op.table, {
-            ...table,
-            columns: [...table.columns, op.column],
-            uniques: c.unique ? [...table.uniques, c.unique] : table.uniques,
-            foreignKeys: c.foreignKey ? [...table.foreignKeys, c.foreignKey] : table.foreignKeys,
-            checks: c.check ? [...table.checks, c.check] : table.checks,
-          });
-        }
-      }
-    }
-    after.set(migration.id, new Map(tables));
+    model = applyOperations(model, migration.up);
+    after.set(migration.id, new Map(model.tables.map((t) => [t.name, t])));
   }
   return after;
 }
@@ -108,8 +93,31 @@ export function nothingOfItExists(migration: Migration, live: SchemaSnapshot): b
  *
  * `all` is every migration the code defines, in order; `pending` those without a ledger row.
  */
+/**
+ * What adopting a migration runs: each operation's reconcile statements, and a column type change
+ * itself where the live column still has the old type (it keeps every row, as when it is applied).
+ */
+function adoptionStatements(renderer: DialectRenderer, migration: Migration, before: SchemaModel, live: SchemaSnapshot): string[] {
+  const statements: string[] = [];
+  let model = before;
+  for (const op of migration.up) {
+    if (op.kind === "alterColumn") {
+      const table = model.tables.find((t) => t.name === op.table);
+      const expected = table && renderer.describe({ tables: [{ ...table, columns: [op.to] }], views: [], routines: [] }).tables[0]!.columns[0]!;
+      const actual = live.tables.find((t) => t.name === op.table)?.columns.find((c) => c.name === op.to.name);
+      const changed = expected && actual && (actual.type === expected.type || (expected.alsoAccepted ?? []).includes(actual.type));
+      if (!changed) statements.push(...renderer.render(op, model));
+    } else {
+      statements.push(...renderer.reconcile(op, live));
+    }
+    model = applyOperation(model, op);
+  }
+  return statements;
+}
+
 export function planAdoption(renderer: DialectRenderer, all: readonly Migration[], pending: readonly Migration[], live: SchemaSnapshot): Adoption[] {
   const after = tablesAfter(all);
+  const before = modelsBefore(all);
   const refusals: Finding[] = [];
   const plan: Adoption[] = [];
   for (const migration of pending) {
@@ -133,7 +141,7 @@ export function planAdoption(renderer: DialectRenderer, all: readonly Migration[
       refusals.push(...differences);
       continue;
     }
-    plan.push({ kind: "adopt", migration, statements: migration.up.flatMap((op) => renderer.reconcile(op, live)) });
+    plan.push({ kind: "adopt", migration, statements: adoptionStatements(renderer, migration, before.get(migration.id)!, live) });
   }
   if (refusals.length > 0) throw new AdoptionRefusedError(refusals);
   return plan;

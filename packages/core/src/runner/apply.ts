@@ -1,10 +1,11 @@
 import { type Kysely, sql } from "kysely";
-import type { DialectRenderer } from "../dialect/renderer.js";
+import type { DialectRenderer, SchemaModel } from "../dialect/renderer.js";
 import type { MigrationSession, PerStatementSession, TransactionalSession } from "../dialect/session.js";
 import { MigrationFailedError } from "../errors.js";
 import { inverseOperation, type Migration } from "../migrations/operations.js";
 import type { Ledger, LedgerEntry } from "./ledger.js";
-import { type Direction, renderSteps, type Step } from "./plan.js";
+import { renderBothWays } from "../migrations/replay.js";
+import { type Direction, type Step, toSteps } from "./plan.js";
 
 export interface MigrationRun {
   id: string;
@@ -21,12 +22,13 @@ export interface RenderedMigration {
 }
 
 /** Renders a migration both ways before anything runs, so that a rendering error changes nothing. */
-export function renderForRun(renderer: DialectRenderer, session: MigrationSession, migration: Migration, checksum: string): RenderedMigration {
+export function renderForRun(renderer: DialectRenderer, session: MigrationSession, migration: Migration, checksum: string, before: SchemaModel): RenderedMigration {
+  const { up, undo } = renderBothWays(renderer, migration, before);
   return {
     migration,
     checksum,
-    up: renderSteps(renderer, session.applyMode, migration.up),
-    undo: renderSteps(renderer, session.applyMode, migration.up.map(inverseOperation)),
+    up: toSteps(session.applyMode, migration.up, up),
+    undo: toSteps(session.applyMode, migration.up.map(inverseOperation), undo),
   };
 }
 

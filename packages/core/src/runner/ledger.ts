@@ -1,4 +1,5 @@
 import type { ColumnType, Kysely } from "kysely";
+import { emptyModel } from "../migrations/replay.js";
 import type { DialectRenderer } from "../dialect/renderer.js";
 import type { MigrationSession } from "../dialect/session.js";
 import { MigrateError } from "../errors.js";
@@ -126,7 +127,8 @@ export class Ledger {
     assertOurs(existing);
     const missing = ledgerTable.columns.filter((c) => !existing.includes(c.name));
     for (const column of missing) {
-      await execute(this.renderer.render({ kind: "addColumn", table: LEDGER, column, constraints: {} }));
+      // The ledger is not part of the model: it is added to with the model of nothing.
+      await execute(this.renderer.render({ kind: "addColumn", table: LEDGER, column, constraints: {} }, emptyModel));
     }
   }
 

@@ -4,7 +4,10 @@ import { compareSchemas, type Finding } from "../drift/compare.js";
 import { InvalidOptionsError, LockTimeoutError, MigrateError, MigrationFailedError, PlanChangedError, UnsafeColumnError } from "../errors.js";
 import { migrationChecksum } from "../migrations/checksum.js";
 import type { Extension, ResolvedSchema } from "../migrations/extensions.js";
-import { invertOperations, type Migration } from "../migrations/operations.js";
+import { coreMigrations } from "../migrations/core-migrations.js";
+import type { Migration } from "../migrations/operations.js";
+import { modelsBefore, renderBothWays } from "../migrations/replay.js";
+import type { SchemaModel } from "../dialect/renderer.js";
 import { applyMigration, executeAndRecord, executeStatements, type MigrationRun, renderForRun, type RenderedMigration } from "./apply.js";
 import { type Adoption, anyDataObjectExists, nothingOfItExists, planAdoption } from "./adopt.js";
 import { Ledger, type LedgerEntry, ledgerTable } from "./ledger.js";
@@ -35,6 +38,11 @@ export interface BaselineResult {
 export interface CheckReport {
   /** Migrations not applied yet (pending or partly applied); what they create is not reported as missing. */
   pending: string[];
+  /**
+   * Migrations the ledger lists that this code does not define (extensions not given here, or a
+   * newer release): `up` and `down` refuse to run until they are given.
+   */
+  unknown: string[];
   /** Every difference between the live database and the model, in the model's order. */
   findings: Finding[];
   /** No finding is an error (warnings may remain). */
@@ -144,10 +152,14 @@ export interface RunnerOptions {
   onClose?: () => Promise<void>;
 }
 
-/** Renders one migration in one direction to the statements that perform it (what `sql()` prints). */
-export function renderMigration(renderer: Dialect["renderer"], migration: Migration, direction: Direction): string[] {
-  const operations = direction === "up" ? migration.up : invertOperations(migration.up);
-  return operations.flatMap((op) => renderer.render(op));
+/**
+ * Renders one migration in one direction to the statements that perform it (what `sql()` prints).
+ * `before` is the model it starts from: by default, what the core migrations before it build.
+ */
+export function renderMigration(renderer: Dialect["renderer"], migration: Migration, direction: Direction, before?: SchemaModel): string[] {
+  const start = before ?? modelsBefore([...coreMigrations.filter((m) => m.id !== migration.id), migration]).get(migration.id)!;
+  const { up, undo } = renderBothWays(renderer, migration, start);
+  return direction === "up" ? up.flat() : [...undo].reverse().flat();
 }
 
 type AnyDatabase = Kysely<any>;
@@ -155,15 +167,24 @@ type AnyDatabase = Kysely<any>;
 /** Pause between attempts of a call that found the database busy. */
 const BUSY_RETRY_MS = 50;
 
-/** Whether a "missing" finding is about something a pending migration creates: pending, not drift. */
-function createdBy(pending: readonly Migration[], finding: Finding): boolean {
+/**
+ * Whether a finding is about what a pending migration will make: something it creates, missing; a
+ * column whose type it changes, different. Pending, not drift.
+ */
+function madeBy(pending: readonly Migration[], finding: Finding): boolean {
   return pending.some((m) =>
     m.up.some((op) => {
+      if (op.kind !== "alterColumn" && finding.problem !== "missing") return false;
       switch (op.kind) {
         case "createTable":
           return op.table.name === finding.object && finding.kind === "table";
-        case "addColumn":
-          return op.table === finding.object && finding.kind === "column" && op.column.name === finding.name;
+        case "addColumn": {
+          // The column, and the unique key, foreign key or check that come with it.
+          const names = [op.column.name, op.constraints.unique?.name, op.constraints.foreignKey?.name, op.constraints.check?.name];
+          return op.table === finding.object && names.includes(finding.name);
+        }
+        case "alterColumn":
+          return op.table === finding.object && finding.kind === "column" && op.to.name === finding.name;
         case "createIndex":
           return op.table === finding.object && finding.kind === "index" && op.index.name === finding.name;
         case "createView":
@@ -195,7 +216,8 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
   const { migrations } = schema;
   const plan = new Plan(migrations, new Map(migrations.map((m) => [m.id, migrationChecksum(m)])));
   const ledger = new Ledger(session, renderer);
-  const render = (m: Migration) => renderForRun(renderer, session, m, plan.checksumOf(m.id));
+  const modelBefore = modelsBefore(migrations);
+  const render = (m: Migration) => renderForRun(renderer, session, m, plan.checksumOf(m.id), modelBefore.get(m.id)!);
 
   /** Creates or grows the ledger; called under the lock once nothing can refuse the run any more. */
   const prepareLedger = (conn: Kysely<unknown>) => ledger.prepare(conn, (statements) => executeStatements(session, conn, statements));
@@ -361,8 +383,10 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
       // pending migration whose tables exist in part (a hand-made database) is judged in full.
       const willRun = pending.filter((m) => nothingOfItExists(m, live));
       const findings = compareSchemas(renderer.describe(schema), live, { ignore: new Set([ledgerTable.name]), ...(options.all ? { all: true } : {}) })
-        .filter((f) => !(f.problem === "missing" && createdBy(willRun, f)));
-      return { pending: pending.map((m) => m.id), findings, clean: !findings.some((f) => f.severity === "error") };
+        .filter((f) => !madeBy(willRun, f));
+      const defined = new Set(migrations.map((m) => m.id));
+      const unknown = entries.filter((e) => !defined.has(e.id)).map((e) => e.id);
+      return { pending: pending.map((m) => m.id), unknown, findings, clean: !findings.some((f) => f.severity === "error") };
     }),
 
     down: (options = {}) => guarded(async () => {

@@ -1,4 +1,3 @@
-import type { DialectRenderer } from "../dialect/renderer.js";
 import type { ApplyMode } from "../dialect/session.js";
 import { ChecksumMismatchError, InvalidOptionsError, UnknownMigrationError } from "../errors.js";
 import { type Migration, type Operation } from "../migrations/operations.js";
@@ -13,17 +12,17 @@ export interface Step {
 }
 
 /**
- * Renders each operation of a migration. Where statements commit one by one, progress is counted
+ * Pairs each operation with its statements. Where statements commit one by one, progress is counted
  * in operations, so each must be a single statement: the runner can then tell, after a crash,
  * whether it took effect.
  */
-export function renderSteps(renderer: DialectRenderer, applyMode: ApplyMode, operations: readonly Operation[]): Step[] {
-  return operations.map((operation) => {
-    const statements = renderer.render(operation);
-    if (applyMode === "perStatement" && statements.length > 1) {
-      throw new Error(`A per-statement renderer must render each operation to at most one statement; ${operation.kind} gave ${statements.length}.`);
+export function toSteps(applyMode: ApplyMode, operations: readonly Operation[], statements: readonly (readonly string[])[]): Step[] {
+  return operations.map((operation, i) => {
+    const rendered = statements[i]!;
+    if (applyMode === "perStatement" && rendered.length > 1) {
+      throw new Error(`A per-statement renderer must render each operation to at most one statement; ${operation.kind} gave ${rendered.length}.`);
     }
-    return { operation, statements };
+    return { operation, statements: rendered };
   });
 }
 
@@ -112,6 +111,7 @@ function referenced(migration: Migration): Set<string> {
       case "addColumn":
         return [op.table, ...(op.constraints.foreignKey ? [op.constraints.foreignKey.references.table] : [])];
       case "createIndex":
+      case "alterColumn":
         return [op.table];
       case "createView":
         return [op.view.from.table, op.view.join.table];

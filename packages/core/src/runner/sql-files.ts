@@ -1,6 +1,7 @@
 import type { DialectRenderer } from "../dialect/renderer.js";
 import type { MigrationSession } from "../dialect/session.js";
-import { inverseOperation, type Migration } from "../migrations/operations.js";
+import type { Migration } from "../migrations/operations.js";
+import { modelsBefore, renderBothWays } from "../migrations/replay.js";
 import { ledgerTable } from "./ledger.js";
 import type { Direction, Plan } from "./plan.js";
 
@@ -27,6 +28,8 @@ const oneLine = (text: string) => text.replace(/[\r\n\u2028\u2029]+/g, " ");
  * of the file that stops part way is finished by `up`.
  */
 export function sqlFiles(renderer: DialectRenderer, session: MigrationSession, migrations: readonly Migration[], plan: Plan): SqlFile[] {
+  const before = modelsBefore(migrations);
+  const rendered = new Map(migrations.map((m) => [m.id, renderBothWays(renderer, m, before.get(m.id)!)]));
   const { applyMode } = session;
   const concurrentIndexes = session.applyMode === "transactional" && session.concurrentIndexes === true;
   const ledger = renderer.tableName(ledgerTable.name);
@@ -59,7 +62,7 @@ export function sqlFiles(renderer: DialectRenderer, session: MigrationSession, m
   }
 
   const ups = migrations.map((migration, i) => {
-    const steps = migration.up.map((op) => renderer.render(op));
+    const steps = rendered.get(migration.id)!.up;
     const columns = ["id", "name", "checksum", "duration_ms", ...(transactional ? [] : ["steps_applied"])];
     const values = [text(migration.id), text(migration.name), text(plan.checksumOf(migration.id)), "0", ...(transactional ? [] : ["0"])];
     const record = `INSERT INTO ${ledger} (${columns.map(column).join(", ")}) VALUES (${values.join(", ")})`;
@@ -70,7 +73,7 @@ export function sqlFiles(renderer: DialectRenderer, session: MigrationSession, m
   });
 
   const downs = [...migrations].reverse().map((migration, i) => {
-    const undo = migration.up.map((op) => renderer.render(inverseOperation(op)));
+    const undo = rendered.get(migration.id)!.undo;
     const forget = `DELETE FROM ${ledger} ${whereId(migration.id)}`;
     const body = transactional
       ? [...[...undo].reverse().flat(), forget]
