@@ -76,6 +76,6 @@ describe("error codes and exit statuses (issue 13: a typed union, each with its 
     expect(exitCodeOf(Object.assign(new Error("io"), { code: "SQLITE_IOERR_WRITE" }))).toBe(EXIT.FAILED);
     expect(errorCodeOf(Object.assign(new Error("x"), { code: "toString" }))).toBe("ERROR");
     for (const value of [undefined, null, "text", 42]) expect(exitCodeOf(value)).toBe(EXIT.FAILED);
-    expect(errorCodesFor(EXIT.DATABASE)).toEqual(["UNREACHABLE", "CONNECTION_LOST", "AUTHENTICATION_FAILED", "DATABASE_NOT_FOUND", "READ_ONLY", "PERMISSION_DENIED", "DISK_FULL"] satisfies ErrorCode[]);
+    expect(errorCodesFor(EXIT.DATABASE)).toEqual(["UNREACHABLE", "CONNECTION_LOST", "AUTHENTICATION_FAILED", "DATABASE_NOT_FOUND", "READ_ONLY", "PERMISSION_DENIED", "NEEDS_DIRECT_CONNECTION", "DISK_FULL"] satisfies ErrorCode[]);
   });
 });

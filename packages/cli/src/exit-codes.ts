@@ -10,7 +10,7 @@ export const EXIT = {
   USAGE: 2,
   /** `status --check`: migrations are pending, partly applied, changed or unknown. */
   PENDING: 3,
-  /** The database cannot be used: unreachable, connection lost, login refused, missing database, read-only, missing privilege, disk full. */
+  /** The database cannot be used: unreachable, connection lost, login refused, missing database, read-only, missing privilege, disk full, a pooler where a direct connection is needed. */
   DATABASE: 4,
   /** A destructive command was not confirmed (declined, Ctrl+D, Ctrl+C, or no terminal and no --yes). */
   NOT_CONFIRMED: 5,
@@ -87,6 +87,7 @@ export const ERROR_EXIT = {
   DATABASE_NOT_FOUND: EXIT.DATABASE,
   READ_ONLY: EXIT.DATABASE,
   PERMISSION_DENIED: EXIT.DATABASE,
+  NEEDS_DIRECT_CONNECTION: EXIT.DATABASE,
   DISK_FULL: EXIT.DATABASE,
 
   NOT_CONFIRMED: EXIT.NOT_CONFIRMED,
@@ -104,7 +105,7 @@ const MEANING: Record<ExitCode, string> = {
   1: "a migration failed, the ledger disagrees with the code, a lock wait timed out, or another failure",
   2: "bad usage: unknown command or option, bad or unknown URL, adapter not installed, bad extensions or module",
   3: "status --check, check: something is pending, partly applied, changed or unknown",
-  4: "the database cannot be used: unreachable, connection lost, login refused, no database, read-only, full",
+  4: "the database cannot be used: unreachable, connection lost, login refused, no database, read-only, full, pooled where a direct connection is needed",
   5: "a destructive command was not confirmed (answer no, Ctrl+D, Ctrl+C, or no terminal and no --yes)",
   6: "check: the database differs from the model; up, baseline: hand-made tables differ, nothing changed",
 };

@@ -161,7 +161,12 @@ export type DatabaseAccessProblem =
   /** The database accepts reads only (a standby, a read-only file or setting). */
   | "READ_ONLY"
   /** The login works but lacks a privilege the migration needs. */
-  | "PERMISSION_DENIED";
+  | "PERMISSION_DENIED"
+  /**
+   * What was asked needs a session of its own on the server, which a connection pooler in front of
+   * it does not give (PostgreSQL's concurrent index builds through PgBouncer): use the direct URL.
+   */
+  | "NEEDS_DIRECT_CONNECTION";
 
 /** The database cannot be used as asked. `code` says why; what was in progress was not applied. */
 export class DatabaseAccessError extends MigrateError {

@@ -27,7 +27,7 @@ export type { Direction } from "./runner/plan.js";
 export type { MigrationEvent } from "./runner/progress.js";
 export { ledgerTable, type LedgerEntry } from "./runner/ledger.js";
 export { AdoptionRefusedError } from "./runner/adopt.js";
-export { pollForLock, type LockHolder, type LockWait, type PollOptions } from "./runner/poll-lock.js";
+export { pollForLock, type LockHolder, type LockRequest, type LockWait, type PollOptions } from "./runner/poll-lock.js";
 export {
   MigrateError, ChecksumMismatchError, DatabaseAccessError, type DatabaseAccessProblem, InvalidExtensionError, InvalidOptionsError, LockTimeoutError,
   MigrationFailedError, type PartialProgress, PlanChangedError, TableBusyError, UnknownMigrationError, UnsafeColumnError,

@@ -6,6 +6,7 @@ import { type MysqlTarget, translateMysqlError } from "./mysql-errors.js";
 import { MysqlIntrospector } from "./mysql-introspector.js";
 import { columnType, MysqlRenderer, SESSION_SETUP_SQL } from "./mysql-renderer.js";
 import { normalizeColumnType } from "./mysql-normal-form.js";
+import { CLUSTER_LOCK_TABLE, ClusterLock, isGaleraNode } from "./mysql-cluster-lock.js";
 
 export { SESSION_SETUP_SQL };
 
@@ -21,7 +22,8 @@ const LOCK_NAME_SQL = "IF(CHAR_LENGTH(DATABASE()) <= 44, CONCAT('better_auth_mig
 /**
  * MySQL's and MariaDB's migration session: DDL commits statement by statement, so the runner
  * records progress in the ledger after each one; `GET_LOCK` serialises runs on a database and is
- * released by the server when the session that holds it ends.
+ * released by the server when the session that holds it ends. On a Galera cluster, where GET_LOCK
+ * is local to a node, a lease in a replicated table does ({@link ClusterLock}).
  */
 export class MysqlSession implements PerStatementSession {
   readonly applyMode = "perStatement";
@@ -37,11 +39,17 @@ export class MysqlSession implements PerStatementSession {
    * settings for the run and their own back afterwards.
    */
   readonly #borrowedConnections: boolean;
+  /** Whether the server is a Galera node: found out when the lock is first taken. */
+  #onCluster: boolean | undefined;
+  readonly #clusterLock: ClusterLock;
+  /** The lock table a Galera cluster needs besides the ledger. */
+  readonly ownTables = [CLUSTER_LOCK_TABLE];
 
-  constructor(renderer: MysqlRenderer, target: MysqlTarget, options: { borrowedConnections: boolean }) {
+  constructor(renderer: MysqlRenderer, target: MysqlTarget, options: { borrowedConnections: boolean; connections?: Kysely<unknown>; leaseMs?: number }) {
     this.#renderer = renderer;
     this.#target = target;
     this.#borrowedConnections = options.borrowedConnections;
+    this.#clusterLock = new ClusterLock(options.connections, options.leaseMs);
   }
 
   async ledgerColumns(db: Kysely<unknown>): Promise<readonly string[] | undefined> {
@@ -56,6 +64,16 @@ export class MysqlSession implements PerStatementSession {
   }
 
   async acquireLock(db: Kysely<unknown>, timeoutMs: number, onWait?: (wait: LockWait) => void): Promise<void> {
+    this.#onCluster ??= await isGaleraNode(db);
+    if (this.#onCluster) await this.#clusterLock.acquire(db, timeoutMs, onWait);
+    else await this.#getLock(db, timeoutMs, onWait);
+    if (this.#borrowedConnections) {
+      await sql.raw(`SET @better_auth_sql_mode = @@SESSION.sql_mode, @better_auth_time_zone = @@SESSION.time_zone`).execute(db);
+      await sql.raw(SESSION_SETUP_SQL).execute(db);
+    }
+  }
+
+  async #getLock(db: Kysely<unknown>, timeoutMs: number, onWait?: (wait: LockWait) => void): Promise<void> {
     // GET_LOCK with no wait, polled: waiting never holds a server thread, the timeout is ours, and
     // between attempts the wait can say whom it waits for.
     await pollForLock(
@@ -65,10 +83,6 @@ export class MysqlSession implements PerStatementSession {
       },
       { timeoutMs, pollMs: LOCK_POLL_MS, describeHolder: () => this.#lockHolder(db), ...(onWait ? { onWait } : {}) },
     );
-    if (this.#borrowedConnections) {
-      await sql.raw(`SET @better_auth_sql_mode = @@SESSION.sql_mode, @better_auth_time_zone = @@SESSION.time_zone`).execute(db);
-      await sql.raw(SESSION_SETUP_SQL).execute(db);
-    }
   }
 
   /** The connection holding GET_LOCK: its id, account and client, and how long it has been in its current state. */
@@ -92,7 +106,8 @@ export class MysqlSession implements PerStatementSession {
     if (this.#borrowedConnections) {
       await sql.raw("SET SESSION sql_mode = @better_auth_sql_mode, time_zone = @better_auth_time_zone").execute(db);
     }
-    await sql`SELECT RELEASE_LOCK(${sql.raw(LOCK_NAME_SQL)})`.execute(db);
+    if (this.#onCluster) await this.#clusterLock.release(db);
+    else await sql`SELECT RELEASE_LOCK(${sql.raw(LOCK_NAME_SQL)})`.execute(db);
   }
 
   async isInEffect(db: Kysely<unknown>, operation: Operation): Promise<boolean> {
@@ -153,11 +168,18 @@ export class MysqlSession implements PerStatementSession {
 }
 
 /** The MySQL dialect: renderer, session, introspector, and the DELETE behind `cleanupExpiredSessions()`. */
-export function mysqlDialect(target: MysqlTarget = {}, options: { borrowedConnections?: boolean } = {}): Dialect & { renderer: MysqlRenderer } {
+export function mysqlDialect(
+  target: MysqlTarget = {},
+  options: { borrowedConnections?: boolean; connections?: Kysely<unknown>; leaseMs?: number } = {},
+): Dialect & { renderer: MysqlRenderer } {
   const renderer = new MysqlRenderer();
   return {
     renderer,
-    session: new MysqlSession(renderer, target, { borrowedConnections: options.borrowedConnections ?? false }),
+    session: new MysqlSession(renderer, target, {
+      borrowedConnections: options.borrowedConnections ?? false,
+      ...(options.connections ? { connections: options.connections } : {}),
+      ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+    }),
     introspector: new MysqlIntrospector(),
     async cleanupExpiredSessions(db) {
       const result = await sql.raw(renderer.cleanupStatement(model.cleanupExpiredSessions)).execute(db);

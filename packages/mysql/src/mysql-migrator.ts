@@ -21,6 +21,11 @@ export type MysqlConnection<DB = unknown> =
 export type MysqlMigratorOptions<DB = unknown> = MysqlConnection<DB> & MigratorOptions & {
   /** With `url`: how long to wait for a connection before reporting the server unreachable. Default 10 000 ms. */
   connectTimeoutMs?: number;
+  /**
+   * Galera clusters only: how long the migration lock outlives a run that died (a node that left,
+   * a killed process) before another run may take it over. Renewed while the run lives. Default 30 000 ms.
+   */
+  lockLeaseMs?: number;
 };
 
 /**
@@ -49,6 +54,14 @@ export function createMigrator<DB = unknown>(options: MysqlMigratorOptions<DB>):
     db = kysely;
     onClose = () => kysely.destroy();
   }
-  const dialect = mysqlDialect(options.url ? describeUrl(options.url) : {}, { borrowedConnections: options.url === undefined });
+  const leaseMs = options.lockLeaseMs;
+  if (leaseMs !== undefined && (!Number.isInteger(leaseMs) || leaseMs < 1000 || leaseMs > 3_600_000)) {
+    throw new InvalidOptionsError(`lockLeaseMs must be a whole number of milliseconds from 1000 to 3600000, not ${String(leaseMs)}.`);
+  }
+  const dialect = mysqlDialect(options.url ? describeUrl(options.url) : {}, {
+    borrowedConnections: options.url === undefined,
+    connections: db,
+    ...(leaseMs === undefined ? {} : { leaseMs }),
+  });
   return createRunner(dialect, db, schema, { lockTimeoutMs: options.lockTimeoutMs, onClose });
 }

@@ -1,4 +1,4 @@
-import { type Dialect, InvalidOptionsError, type MigrateError, TableBusyError, type LockHolder, type LockWait, pollForLock, emptyModel, ledgerTable, schema as model, type TransactionalSession } from "@better-auth/migrate-core";
+import { DatabaseAccessError, type Dialect, InvalidOptionsError, type LockRequest, type MigrateError, TableBusyError, type LockHolder, type LockWait, pollForLock, emptyModel, ledgerTable, schema as model, type TransactionalSession } from "@better-auth/migrate-core";
 import { type Kysely, sql } from "kysely";
 import { type PostgresTarget, translatePostgresError } from "./pg-errors.js";
 import { quoteIdentifier } from "./pg-quote.js";
@@ -27,6 +27,9 @@ export function advisoryLockKey(schema: string): [number, number] {
 
 const LOCK_POLL_MS = 50;
 
+/** Thrown inside a transaction that found the migration lock taken, to end it and try again. */
+const LOCK_TAKEN = Symbol("migration lock taken");
+
 /**
  * Every name our DDL creates or uses is schema-qualified, but functions and operators in defaults,
  * checks and the view (now(), =, >) are looked up on the session's search_path when they are created,
@@ -47,9 +50,15 @@ export function validateSchemaName(schema: string): void {
   }
 }
 
-/** PostgreSQL's migration session: transactional DDL and an advisory lock per schema. */
+/**
+ * PostgreSQL's migration session: transactional DDL, and an advisory lock per schema taken by each
+ * migration's transaction (`pg_try_advisory_xact_lock`), so that it is released with the transaction
+ * whatever happens, and holds through a pooler in transaction mode (PgBouncer), where consecutive
+ * transactions of one client may run on different server connections.
+ */
 export class PostgresSession implements TransactionalSession {
   readonly applyMode = "transactional";
+  readonly lockScope = "transaction";
   readonly concurrentIndexes = true;
   // The statements carry no parameters, so pg sends them with the simple query protocol, which
   // accepts several at once: one round trip per migration.
@@ -88,17 +97,21 @@ export class PostgresSession implements TransactionalSession {
     const { rows } = await sql<{ found: boolean }>`SELECT EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = ${this.schema}) AS found`.execute(db);
     // CREATE SCHEMA IF NOT EXISTS checks the CREATE privilege on the database even when the schema
     // exists; asking first lets a role that may only use an existing schema run migrations.
+    // Called in the transaction that holds the migration lock (see `atomically`).
     const statements = [
-      "BEGIN",
-      PIN_SEARCH_PATH,
       ...(rows[0]?.found ? [] : [`CREATE SCHEMA ${quoteIdentifier(this.schema)}`]),
       ...this.#renderer.render({ kind: "createTable", table: ledgerTable }, emptyModel),
-      "COMMIT",
     ];
     await sql.raw(statements.join(";\n")).execute(db);
   }
 
+  /**
+   * The session-level lock, held across transactions: only for concurrent index builds, which
+   * cannot run in a transaction. Through a pooler it would stay on whichever server connection took
+   * it, so a connection that does not reach the server directly is refused first.
+   */
   async acquireLock(db: Kysely<unknown>, timeoutMs: number, onWait?: (wait: LockWait) => void): Promise<void> {
+    await this.#refusePooler(db);
     // pg_try_advisory_lock polled rather than pg_advisory_lock under a lock_timeout: the
     // uncontended case is one round trip, the session's settings stay untouched, and between
     // attempts the wait can say whom it waits for.
@@ -109,6 +122,38 @@ export class PostgresSession implements TransactionalSession {
       },
       { timeoutMs, pollMs: LOCK_POLL_MS, describeHolder: () => this.#lockHolder(db), ...(onWait ? { onWait } : {}) },
     );
+  }
+
+  /**
+   * A hot standby takes reads only: refused with one line before anything is tried, rather than
+   * with the error of the first statement.
+   */
+  async refuseReadOnly(db: Kysely<unknown>): Promise<void> {
+    const { rows } = await sql<{ standby: boolean }>`SELECT pg_catalog.pg_is_in_recovery() AS standby`.execute(db);
+    if (rows[0]?.standby) {
+      throw new DatabaseAccessError("READ_ONLY", "The server is a read-only standby (in recovery): migrations and cleanup run on the primary.", {
+        hint: "Point the URL at the primary server; status and check work on a standby.",
+      });
+    }
+  }
+
+  /**
+   * Whether this connection reaches the server directly: the port the server listens on must be
+   * the one the URL names. Through a pooler (PgBouncer listens on its own port) it is not.
+   * Unknown (a caller's pool, a Unix socket): taken as direct.
+   */
+  async #refusePooler(db: Kysely<unknown>): Promise<void> {
+    const { port, host } = this.#target;
+    if (port === undefined || host?.startsWith("/")) return;
+    const { rows } = await sql<{ port: number | null }>`SELECT pg_catalog.inet_server_port() AS port`.execute(db);
+    const serverPort = rows[0]?.port;
+    if (serverPort !== null && serverPort !== undefined && Number(serverPort) !== port) {
+      throw new DatabaseAccessError(
+        "NEEDS_DIRECT_CONNECTION",
+        `Building indexes concurrently needs a session of its own on the server, and this connection goes through a pooler (port ${port}; the server listens on ${serverPort}).`,
+        { hint: "Run this migration with the server's direct URL (not the pooler's); every other migration works through the pooler." },
+      );
+    }
   }
 
   /** The session holding the advisory lock: pid, application, client, and how long it has been connected. */
@@ -137,13 +182,38 @@ export class PostgresSession implements TransactionalSession {
     await sql`SELECT pg_advisory_unlock(${this.#lockKey[0]}, ${this.#lockKey[1]})`.execute(db);
   }
 
-  atomically<T>(db: Kysely<unknown>, work: (db: Kysely<unknown>) => Promise<T>): Promise<T> {
-    return db.transaction().execute(async (trx) => {
-      // DDL waiting for a table a long transaction uses would make every later query on that table
-      // queue behind it: give up after ddlLockTimeoutMs instead, with nothing applied.
-      await sql.raw(`${PIN_SEARCH_PATH};\nSET LOCAL lock_timeout = ${this.#ddlLockTimeoutMs}`).execute(trx);
-      return work(trx);
-    });
+  /**
+   * One transaction, its settings pinned, holding the migration lock where `lock` asks for it. A
+   * transaction that finds the lock taken ends at once and the next attempt is a new one, so a
+   * waiting run holds no server connection of a pooler while it waits.
+   */
+  async atomically<T>(db: Kysely<unknown>, work: (db: Kysely<unknown>) => Promise<T>, lock?: LockRequest): Promise<T> {
+    const attempt = () =>
+      db.transaction().execute(async (trx) => {
+        // DDL waiting for a table a long transaction uses would make every later query on that table
+        // queue behind it: give up after ddlLockTimeoutMs instead, with nothing applied.
+        await sql.raw(`${PIN_SEARCH_PATH};\nSET LOCAL lock_timeout = ${this.#ddlLockTimeoutMs}`).execute(trx);
+        if (lock) {
+          const { rows } = await sql<{ locked: boolean }>`SELECT pg_catalog.pg_try_advisory_xact_lock(${this.#lockKey[0]}, ${this.#lockKey[1]}) AS locked`.execute(trx);
+          if (rows[0]?.locked !== true) throw LOCK_TAKEN;
+        }
+        return { value: await work(trx) };
+      });
+    if (!lock) return (await attempt()).value;
+    let outcome: { value: T } | undefined;
+    await pollForLock(
+      async () => {
+        try {
+          outcome = await attempt();
+          return true;
+        } catch (error) {
+          if (error === LOCK_TAKEN) return false;
+          throw error;
+        }
+      },
+      { timeoutMs: lock.timeoutMs, pollMs: LOCK_POLL_MS, describeHolder: () => this.#lockHolder(db), ...(lock.onWait ? { onWait: lock.onWait } : {}) },
+    );
+    return outcome!.value;
   }
 
   translateError(error: unknown): MigrateError | undefined {

@@ -63,7 +63,8 @@ describe(`a dropped connection on PostgreSQL ${server.version}`, () => {
     await holder.query("SELECT pg_advisory_lock($1, $2)", advisoryLockKey("public"));
     try {
       const app = application(db.url);
-      const pid = await waitFor(db, "query LIKE '%pg_try_advisory_lock%' AND pid <> pg_backend_pid()", "the runner polling for the lock");
+      // Between attempts the runner's last statement is the ROLLBACK of the transaction that found the lock taken.
+      const pid = await waitFor(db, "(query LIKE '%pg_try_advisory%' OR query ILIKE 'rollback') AND application_name = 'better-auth-migrate' AND pid <> pg_backend_pid()", "the runner polling for the lock");
       await db.admin("SELECT pg_terminate_backend($1)", [pid]);
       const result = await app.exited;
       expect(result.code, result.stderr).toBe(0);

@@ -19,6 +19,8 @@ const SAVEPOINT = "better_auth_migration";
  */
 export class SqliteSession implements TransactionalSession {
   readonly applyMode = "transactional";
+  /** The run's write lock is a transaction; each migration is a savepoint inside it. */
+  readonly lockScope = "run";
   // Statements go through prepare(), which takes one statement at a time.
   readonly supportsMultipleStatements = false;
   readonly commitsWhenLockReleased = true;

@@ -11,3 +11,12 @@ export type { ProvidedMariadb } from "./mariadb-global-setup.js";
 export { startMariadb, type MariadbServer, type StartMariadbOptions } from "./mariadb-server.js";
 export { withUrl } from "./urls.js";
 export { catchingApplication, type Caught, runScript, type ScriptRun } from "./node-script.js";
+export { startPgBouncer, type PgBouncer, type PoolMode, type StartPgBouncerOptions } from "./pgbouncer-server.js";
+export { startStandby, waitForReplay, type PostgresStandby } from "./postgres-standby.js";
+export {
+  startGaleraCluster,
+  type GaleraCluster,
+  type GaleraClusterDatabase,
+  type GaleraNode,
+  type StartGaleraClusterOptions,
+} from "./galera-cluster.js";

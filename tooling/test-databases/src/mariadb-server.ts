@@ -1,11 +1,10 @@
-import { type ChildProcess, type StdioOptions, spawn } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { Socket } from "node:net";
-import { tmpdir, userInfo } from "node:os";
+import type { ChildProcess } from "node:child_process";
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mysql, { type RowDataPacket } from "mysql2/promise";
 import { freePort } from "./postgres-server.js";
-import { outputOf } from "./child-output.js";
+import { type OsUser, ProcessReaper, serverUser } from "./process-reaper.js";
 
 /** A throw-away MariaDB server on 127.0.0.1, owned by the test run that started it. */
 export interface MariadbServer {
@@ -34,102 +33,30 @@ const ROOT_PASSWORD = "test-root-secret";
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;
 
-type Owner = { uid: number; gid: number; name: string };
-
 function assertBinariesInstalled(): void {
   for (const bin of [MARIADBD, INSTALL_DB]) {
     if (!existsSync(bin)) throw new Error(`MariaDB binaries not found (${bin}). Install them: apt-get install -y mariadb-server`);
   }
 }
 
-/** mariadbd refuses to run as root, so as root it runs as the OS user `mysql` (from Debian's package). */
-function serverUser(): Owner | undefined {
-  if (userInfo().uid !== 0) return undefined;
-  const line = readFileSync("/etc/passwd", "utf8").split("\n").find((l) => l.startsWith("mysql:"));
-  if (!line) throw new Error("Running as root, but there is no OS user 'mysql' to run MariaDB as: apt-get install -y mariadb-server");
-  const [, , uid, gid] = line.split(":");
-  return { uid: Number(uid), gid: Number(gid), name: "mysql" };
-}
-
-/**
- * Run by a detached shell: it keeps the last line read (the process groups of the server's processes)
- * and, when the pipe from this process reaches end-of-file, kills those groups and removes the folder.
- * rm is retried: a process killed a moment ago may still finish one write.
- */
-const REAPER_SCRIPT = `
-pids=""
-while read -r line; do pids="$line"; done
-for pid in $pids; do kill -KILL "-$pid" 2>/dev/null; done
-for attempt in 1 2 3 4 5 6 7 8 9 10; do rm -rf -- "$1" 2>/dev/null && break; sleep 0.2; done
-`;
-
-/**
- * Makes sure the server and its folder go with this process, however it ends: crash, process.exit,
- * or SIGKILL (which vitest sends to workers), where no "exit" handler would run. The kernel closes the
- * reaper's pipe when this process dies. Each process runs in its own process group, so that killing
- * the group also kills what it started: mariadb-install-db runs a bootstrap mariadbd.
- */
-class Reaper {
-  private readonly children = new Set<ChildProcess>();
-  private readonly watchdog: ChildProcess;
-
-  constructor(root: string) {
-    this.watchdog = spawn("/bin/sh", ["-c", REAPER_SCRIPT, "mariadb-reaper", root], {
-      stdio: ["pipe", "ignore", "ignore"],
-      detached: true,
-    });
-    // The reaper must not keep this process alive, nor crash it if it is gone.
-    this.watchdog.unref();
-    const pipe = this.watchdog.stdin;
-    if (pipe instanceof Socket) pipe.unref();
-    pipe?.on("error", () => {});
-  }
-
-  spawn(command: string, args: string[], stdio: StdioOptions): ChildProcess {
-    const child = spawn(command, args, { stdio, detached: true, env: { ...process.env, LC_ALL: "C", LANG: "C" } });
-    this.children.add(child);
-    child.once("exit", () => {
-      this.children.delete(child);
-      this.report();
-    });
-    this.report();
-    return child;
-  }
-
-  /** Only live processes: a group id may be reused once its processes are gone. */
-  private report(): void {
-    const pids = [...this.children].map((c) => c.pid).filter((pid) => pid !== undefined);
-    this.watchdog.stdin?.write(`${pids.join(" ")}\n`);
-  }
-
-  /** Called once the server is stopped and its folder removed. */
-  dismiss(): void {
-    this.watchdog.kill("SIGKILL");
-  }
-}
-
-function run(reaper: Reaper, command: string, args: string[]): Promise<string> {
-  return outputOf(reaper.spawn(command, args, ["ignore", "pipe", "pipe"]), `${command} ${args.join(" ")}`);
-}
-
 /** Offsets ("-07:00") and SYSTEM need no time zone tables; named zones do. */
-function isNamedTimeZone(timeZone: string): boolean {
+export function isNamedTimeZone(timeZone: string): boolean {
   return !/^(SYSTEM|[+-]\d{1,2}:\d{2})$/i.test(timeZone);
 }
 
 /** SQL that fills mysql.time_zone*, for mariadb-install-db --extra-file; install-db leaves them empty. */
-async function timeZoneTablesFile(reaper: Reaper, root: string): Promise<string> {
+async function timeZoneTablesFile(reaper: ProcessReaper, root: string): Promise<string> {
   const file = join(root, "time-zones.sql");
-  const sql = await run(reaper, TZINFO_TO_SQL, ["/usr/share/zoneinfo"]);
+  const sql = await reaper.run(TZINFO_TO_SQL, ["/usr/share/zoneinfo"]);
   writeFileSync(file, `USE mysql;\n${sql}`);
   return file;
 }
 
 async function installDataDir(
-  reaper: Reaper,
+  reaper: ProcessReaper,
   root: string,
   datadir: string,
-  owner: Owner | undefined,
+  owner: OsUser | undefined,
   timeZone: string,
 ): Promise<void> {
   const args = [
@@ -142,14 +69,16 @@ async function installDataDir(
   ];
   if (owner) args.push(`--user=${owner.name}`);
   if (isNamedTimeZone(timeZone)) args.push(`--extra-file=${await timeZoneTablesFile(reaper, root)}`);
-  await run(reaper, INSTALL_DB, args);
+  await reaper.run(INSTALL_DB, args);
 }
 
 function spawnServer(
-  reaper: Reaper,
+  reaper: ProcessReaper,
   args: string[],
 ): { child: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
-  const child = reaper.spawn(MARIADBD, args, ["ignore", "ignore", "pipe"]);
+  const child = reaper.spawn(MARIADBD, args);
+  // It logs to --log-error: whatever reaches stdout is drained, never read.
+  child.stdout?.resume();
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => {
@@ -208,10 +137,6 @@ async function secureAccounts(socket: string): Promise<string> {
   }
 }
 
-function removeFolder(root: string): void {
-  rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
-}
-
 function readLog(file: string): string {
   return existsSync(file) ? readFileSync(file, "utf8") : "(no error log)";
 }
@@ -237,11 +162,12 @@ async function stopProcess(child: ChildProcess, exited: Promise<number | null>):
  */
 export async function startMariadb(options: StartMariadbOptions = {}): Promise<MariadbServer> {
   assertBinariesInstalled();
-  const owner = serverUser();
+  const owner = serverUser("mysql", "apt-get install -y mariadb-server");
   const timeZone = options.timeZone ?? "-07:00";
   const port = await freePort();
   const root = mkdtempSync(join(tmpdir(), "ba-mariadb-"));
-  const reaper = new Reaper(root);
+  // Kills the server and removes its folder however this process ends (see ProcessReaper).
+  const reaper = new ProcessReaper(root);
   if (owner) chownSync(root, owner.uid, owner.gid);
   chmodSync(root, 0o700);
   const datadir = join(root, "data");
@@ -275,8 +201,7 @@ export async function startMariadb(options: StartMariadbOptions = {}): Promise<M
   } catch (error) {
     const log = readLog(errorLog) + (server?.stderr() ?? "");
     if (server) await stopProcess(server.child, server.exited);
-    removeFolder(root);
-    reaper.dismiss();
+    await reaper.dismiss();
     throw new Error(`MariaDB did not start: ${(error as Error).message}\n${log}`);
   }
 
@@ -292,8 +217,7 @@ export async function startMariadb(options: StartMariadbOptions = {}): Promise<M
         try {
           await stopProcess(running.child, running.exited);
         } finally {
-          removeFolder(root);
-          reaper.dismiss();
+          await reaper.dismiss();
         }
       })();
       return stopping;

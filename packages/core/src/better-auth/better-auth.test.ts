@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import type { DatabaseWith } from "../database-types.js";
 import { migrationChecksum } from "../migrations/checksum.js";
 import { resolveSchema } from "../migrations/extensions.js";
 import { BETTER_AUTH_PLUGINS, betterAuthCompat, betterAuthExtensions, type BetterAuthPlugin } from "./compat-extensions.js";
@@ -43,6 +44,15 @@ describe("betterAuthCompat", () => {
     for (const migration of schema.migrations.filter((m) => m.id.startsWith("better_auth_"))) {
       for (const op of migration.up) if (op.kind === "addColumn") expect(op.column.nullable || op.column.default !== undefined, `${op.table}.${op.column.name}`).toBe(true);
     }
+  });
+
+  it("give Kysely types with their tables and columns", () => {
+    type Db = DatabaseWith<[typeof betterAuthExtensions.core, typeof betterAuthExtensions.organization, typeof betterAuthExtensions.twoFactor]>;
+    expectTypeOf<Db["verification"]["identifier"]>().toEqualTypeOf<string>();
+    expectTypeOf<Db["accounts"]["password"]>().toEqualTypeOf<string | null>();
+    expectTypeOf<Db["sessions"]["active_organization_id"]>().toEqualTypeOf<string | null>();
+    expectTypeOf<Db["two_factor"]["backup_codes"]>().toEqualTypeOf<string>();
+    expect(Object.keys(betterAuthExtensions)).toEqual(["core", ...BETTER_AUTH_PLUGINS]);
   });
 
   it("refuses plugins it does not know, repeats, and teams without organization", () => {

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { MigrateError } from "../errors.js";
 import type { Operation } from "../migrations/operations.js";
-import type { LockWait } from "../runner/poll-lock.js";
+import type { LockRequest, LockWait } from "../runner/poll-lock.js";
 
 /**
  * How a dialect applies a migration:
@@ -27,6 +27,8 @@ interface SessionBase {
    * durable only when it is released, so progress is reported then.
    */
   readonly commitsWhenLockReleased: boolean;
+  /** Tables the session keeps for itself besides the ledger (a lock table): `check` never reports them. */
+  readonly ownTables?: readonly string[];
   /** The schema (namespace) the tables live in, for queries built with Kysely; undefined for the default. */
   readonly schema: string | undefined;
 
@@ -61,6 +63,13 @@ interface SessionBase {
    * SQLITE_BUSY): the runner retries the call, asynchronously, until the lock timeout.
    */
   isBusy?(error: unknown): boolean;
+  /**
+   * Throws a READ_ONLY {@link DatabaseAccessError} with one line where the server takes no writes
+   * at all (a hot standby), before anything else is tried. Called first by every call that writes
+   * (`up`, `down`, `baseline`, cleanup), even when it would find nothing to do, so that a run pointed
+   * at a replica says so.
+   */
+  refuseReadOnly?(db: Kysely<unknown>): Promise<void>;
   /** Converts a timestamp as the driver returns it into a Date. */
   readTimestamp(value: unknown): Date;
 }
@@ -68,16 +77,29 @@ interface SessionBase {
 export interface TransactionalSession extends SessionBase {
   readonly applyMode: "transactional";
   /**
+   * How long the migration lock is held:
+   * - `run`: {@link acquireLock} to {@link releaseLock}, around the whole run (SQLite's write lock);
+   * - `transaction`: inside each transaction {@link atomically} opens, taken when it begins and
+   *   released when it ends (PostgreSQL's transaction-scoped advisory lock). Nothing is held between
+   *   transactions, so a pooler that gives each transaction another server connection can neither
+   *   let two runs apply one migration nor keep a lock after a run. The runner reads the ledger
+   *   again inside each such transaction and skips what another run did meanwhile. `acquireLock` is
+   *   then used only around work that cannot be in a transaction (concurrent index builds).
+   */
+  readonly lockScope: "run" | "transaction";
+  /**
    * The dialect builds indexes without blocking writes, outside a transaction (PostgreSQL's CREATE
    * INDEX CONCURRENTLY): a migration that `buildsIndexesConcurrently` then runs statement by
    * statement, outside {@link atomically}, and is recorded once all its indexes are built.
    */
   readonly concurrentIndexes?: boolean;
   /**
-   * Runs `work` so that it takes effect whole or not at all, on the connection that holds the lock:
-   * a transaction (PostgreSQL), or a savepoint inside the transaction that is the lock (SQLite).
+   * Runs `work` so that it takes effect whole or not at all: a transaction (PostgreSQL), or a
+   * savepoint inside the transaction that is the lock (SQLite). With `lockScope: "transaction"` and a
+   * `lock`, the transaction takes the migration lock before `work`, waiting as {@link acquireLock}
+   * does (without holding a transaction open while it waits).
    */
-  atomically<T>(db: Kysely<unknown>, work: (db: Kysely<unknown>) => Promise<T>): Promise<T>;
+  atomically<T>(db: Kysely<unknown>, work: (db: Kysely<unknown>) => Promise<T>, lock?: LockRequest): Promise<T>;
 }
 
 export interface PerStatementSession extends SessionBase {

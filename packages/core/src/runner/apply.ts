@@ -1,9 +1,10 @@
 import { type Kysely, sql } from "kysely";
 import type { DialectRenderer, SchemaModel } from "../dialect/renderer.js";
-import type { MigrationSession, PerStatementSession, TransactionalSession } from "../dialect/session.js";
-import { MigrationFailedError } from "../errors.js";
+import type { MigrationSession, PerStatementSession } from "../dialect/session.js";
+import { MigrateError, MigrationFailedError } from "../errors.js";
 import { inverseOperation, type Migration } from "../migrations/operations.js";
 import type { Ledger, LedgerEntry } from "./ledger.js";
+import type { LockRequest } from "./poll-lock.js";
 import { renderBothWays } from "../migrations/replay.js";
 import { type Direction, type Step, toSteps } from "./plan.js";
 
@@ -51,61 +52,50 @@ export async function executeStatements(session: MigrationSession, conn: Kysely<
 const failedStatement = (error: unknown) => (error as { statement?: string }).statement;
 
 /**
- * Applies or reverts one migration on the connection that holds the lock, as the session's apply
- * mode allows, and keeps the ledger in step. Returns how long it took.
+ * Where a migration runs: the connection of the run, and, where the session holds its lock per
+ * transaction, the lock each transaction takes.
+ */
+export interface RunContext {
+  readonly conn: Kysely<unknown>;
+  /** Set where the session's lock is taken per transaction (`lockScope: "transaction"`). */
+  readonly lock: LockRequest | undefined;
+}
+
+/**
+ * Applies or reverts one migration, as the session's apply mode allows, and keeps the ledger in
+ * step. `beginning` is called once it is certain to run. Returns how long it took, or undefined when
+ * another run did it meanwhile (found under the lock of its transaction).
  */
 export async function applyMigration(
   session: MigrationSession,
   ledger: Ledger,
-  conn: Kysely<unknown>,
+  context: RunContext,
   rendered: RenderedMigration,
   direction: Direction,
   entry: LedgerEntry | undefined,
-): Promise<number> {
+  beginning: () => void,
+): Promise<number | undefined> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
-  if (session.applyMode === "transactional" && rendered.migration.buildsIndexesConcurrently && session.concurrentIndexes) {
-    await applyOutsideTransaction(session, ledger, conn, rendered, direction, elapsed);
-  } else if (session.applyMode === "transactional") {
-    await applyInTransaction(session, ledger, conn, rendered, direction, elapsed);
-  } else if (direction === "up") {
-    await new StepRunner(session, ledger, conn, rendered).up(entry, elapsed);
-  } else {
-    await new StepRunner(session, ledger, conn, rendered).down(entry!);
+  const { conn } = context;
+  if (session.applyMode === "transactional") {
+    const id = rendered.migration.id;
+    const ran = await executeAndRecord(session, context, id, wholeStatements(rendered, direction), (target) => recordWhole(ledger, target, rendered, direction, elapsed), {
+      // Indexes built concurrently cannot be built in a transaction, nor share a query string
+      // (PostgreSQL runs several statements of one query as one transaction): each statement runs
+      // on its own, and the ledger row is written once all are done. The renderer drops a leftover
+      // of a failed build (an INVALID index) before building, so running the migration again is safe.
+      atomic: !(rendered.migration.buildsIndexesConcurrently && session.concurrentIndexes),
+      // Another run may have applied (or reverted) it since this run read the ledger.
+      stillNeeded: async (target) => (await ledger.has(target, id)) === (direction === "down"),
+      beginning,
+    });
+    return ran ? elapsed() : undefined;
   }
+  beginning();
+  if (direction === "up") await new StepRunner(session, ledger, conn, rendered).up(entry, elapsed);
+  else await new StepRunner(session, ledger, conn, rendered).down(entry!);
   return elapsed();
-}
-
-/** The whole migration and its ledger row in one transaction: applied whole or not at all. */
-function applyInTransaction(
-  session: TransactionalSession,
-  ledger: Ledger,
-  conn: Kysely<unknown>,
-  rendered: RenderedMigration,
-  direction: Direction,
-  elapsed: () => number,
-): Promise<void> {
-  return executeAndRecord(session, conn, rendered.migration.id, wholeStatements(rendered, direction), (target) => recordWhole(ledger, target, rendered, direction, elapsed), { atomic: true });
-}
-
-/**
- * Indexes built concurrently cannot be built in a transaction, nor share a query string (PostgreSQL
- * runs several statements of one query as one transaction): each statement runs on its own, and the
- * ledger row is written once all are done. The renderer drops a leftover of a failed build (an
- * INVALID index) before building, so running the migration again is safe.
- */
-function applyOutsideTransaction(
-  session: TransactionalSession,
-  ledger: Ledger,
-  conn: Kysely<unknown>,
-  rendered: RenderedMigration,
-  direction: Direction,
-  elapsed: () => number,
-): Promise<void> {
-  return executeAndRecord(session, conn, rendered.migration.id, wholeStatements(rendered, direction), (target) => recordWhole(ledger, target, rendered, direction, elapsed), {
-    atomic: false,
-    oneByOne: true,
-  });
 }
 
 /** Every statement of a migration in one direction, in the order they run. */
@@ -123,28 +113,50 @@ async function recordWhole(ledger: Ledger, conn: Kysely<unknown>, rendered: Rend
   }
 }
 
+export interface ExecuteOptions {
+  /** In one transaction (where the session has them); otherwise statement by statement, each on its own. */
+  readonly atomic: boolean;
+  /** Asked under the lock, before anything runs: false when another run has done the work meanwhile. */
+  readonly stillNeeded?: (conn: Kysely<unknown>) => Promise<boolean>;
+  /** Called once the work is certain to run (under the lock, after `stillNeeded`). */
+  readonly beginning?: () => void;
+}
+
 /**
  * Runs a migration's statements, then `record` (its ledger write): in one transaction where `atomic`
- * and the session has them, otherwise one after the other on the connection. A failure comes out
- * typed and naming the migration.
+ * and the session has them, otherwise one after the other on the connection. Where the session's
+ * lock lives in each transaction, the transaction takes it; work that cannot be in a transaction
+ * takes the session's lock around it instead. A failure comes out typed and naming the migration.
+ * Returns false when `stillNeeded` said the work was done already.
  */
 export async function executeAndRecord(
   session: MigrationSession,
-  conn: Kysely<unknown>,
+  context: RunContext,
   migrationId: string,
   statements: readonly string[],
   record: (conn: Kysely<unknown>) => Promise<void>,
-  options: { atomic: boolean; oneByOne?: boolean },
-): Promise<void> {
+  options: ExecuteOptions,
+): Promise<boolean> {
   const work = async (target: Kysely<unknown>) => {
-    if (options.oneByOne) for (const statement of statements) await executeStatements(session, target, [statement]);
-    else await executeStatements(session, target, statements);
+    if (options.stillNeeded && !(await options.stillNeeded(target))) return false;
+    options.beginning?.();
+    if (options.atomic) await executeStatements(session, target, statements);
+    else for (const statement of statements) await executeStatements(session, target, [statement]);
     await record(target);
+    return true;
   };
+  const { conn, lock } = context;
   try {
-    if (options.atomic && session.applyMode === "transactional") await session.atomically(conn, work);
-    else await work(conn);
+    if (options.atomic && session.applyMode === "transactional") return await session.atomically(conn, work, lock);
+    if (!lock) return await work(conn);
+    await session.acquireLock(conn, lock.timeoutMs, lock.onWait);
+    try {
+      return await work(conn);
+    } finally {
+      await session.releaseLock(conn).catch(() => undefined);
+    }
   } catch (error) {
+    if (error instanceof MigrateError) throw error;
     throw session.translateError(error) ?? new MigrationFailedError(migrationId, error, { statement: failedStatement(error) });
   }
 }

@@ -132,6 +132,12 @@ export class Ledger {
     }
   }
 
+  /** Whether the ledger has a row for `id` (read in the caller's transaction, where it has one). */
+  async has(conn: Kysely<unknown>, id: string): Promise<boolean> {
+    const row = await this.table(conn).selectFrom(LEDGER).select("id").where("id", "=", id).executeTakeFirst();
+    return row !== undefined;
+  }
+
   async insert(conn: Kysely<unknown>, row: LedgerRow): Promise<void> {
     await this.table(conn)
       .insertInto(LEDGER)

@@ -8,12 +8,13 @@ import { coreMigrations } from "../migrations/core-migrations.js";
 import type { Migration } from "../migrations/operations.js";
 import { modelsBefore, renderBothWays } from "../migrations/replay.js";
 import type { SchemaModel } from "../dialect/renderer.js";
-import { applyMigration, executeAndRecord, executeStatements, type MigrationRun, renderForRun, type RenderedMigration } from "./apply.js";
+import { applyMigration, executeAndRecord, executeStatements, type MigrationRun, renderForRun, type RenderedMigration, type RunContext } from "./apply.js";
 import { type Adoption, anyDataObjectExists, nothingOfItExists, planAdoption } from "./adopt.js";
 import { Ledger, type LedgerEntry, ledgerTable } from "./ledger.js";
 import { type SqlFile, sqlFiles } from "./sql-files.js";
 import { type Direction, Plan, validSteps } from "./plan.js";
 import { type MigrationEvent, type Progress, reportProgress } from "./progress.js";
+import type { LockWait } from "./poll-lock.js";
 
 export type { MigrationRun } from "./apply.js";
 export type { SqlFile } from "./sql-files.js";
@@ -219,17 +220,30 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
   const modelBefore = modelsBefore(migrations);
   const render = (m: Migration) => renderForRun(renderer, session, m, plan.checksumOf(m.id), modelBefore.get(m.id)!);
 
-  /** Creates or grows the ledger; called under the lock once nothing can refuse the run any more. */
-  const prepareLedger = (conn: Kysely<unknown>) => ledger.prepare(conn, (statements) => executeStatements(session, conn, statements));
+  /**
+   * Creates or grows the ledger; called under the lock once nothing can refuse the run any more.
+   * Where the lock lives in each transaction, in a transaction of its own that takes it.
+   */
+  const prepareLedger = ({ conn, lock }: RunContext) =>
+    session.applyMode === "transactional" && lock
+      ? session.atomically(conn, (trx) => ledger.prepare(trx, (statements) => executeStatements(session, trx, statements)), lock)
+      : ledger.prepare(conn, (statements) => executeStatements(session, conn, statements));
 
-  /** Runs `work` holding the migration lock; progress held back is reported after the release. */
-  async function withLock<T>(onProgress: RunOptions["onProgress"], work: (conn: Kysely<unknown>, progress: Progress) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` holding the migration lock: for the whole run where the session holds it so, or
+   * (per-transaction locks) with what each transaction needs to take it. Progress held back is
+   * reported after the release.
+   */
+  async function withLock<T>(onProgress: RunOptions["onProgress"], work: (context: RunContext, progress: Progress) => Promise<T>): Promise<T> {
     const progress = reportProgress(onProgress, session.commitsWhenLockReleased);
+    const onWait = (wait: LockWait) => progress.waiting({ type: "waiting", ...wait });
+    const perTransaction = session.applyMode === "transactional" && session.lockScope === "transaction";
     const result = await db.connection().execute(async (conn) => {
-      await session.acquireLock(conn, lockTimeoutMs, (wait) => progress.waiting({ type: "waiting", ...wait }));
+      if (perTransaction) return work({ conn, lock: { timeoutMs: lockTimeoutMs, onWait } }, progress);
+      await session.acquireLock(conn, lockTimeoutMs, onWait);
       let outcome: T;
       try {
-        outcome = await work(conn, progress);
+        outcome = await work({ conn, lock: undefined }, progress);
       } catch (error) {
         // The first error is the one to report. If the connection broke, releasing fails too, and
         // the server releases the lock with the session anyway.
@@ -270,25 +284,28 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
   }
 
   /** Records an adopted migration, after the statements that bring what holds no data to the model. */
-  async function adopt(conn: Kysely<unknown>, adoption: Adoption & { kind: "adopt" }, progress: Progress): Promise<MigrationRun> {
+  async function adopt(context: RunContext, adoption: Adoption & { kind: "adopt" }, progress: Progress): Promise<MigrationRun | undefined> {
     const { id, name } = adoption.migration;
-    progress.start({ type: "start", direction: "up", id, name });
     const started = performance.now();
     const row = { id, name, checksum: plan.checksumOf(id), stepsApplied: null, baselined: true };
     // Where statements commit one by one, each is safe to run again: a run that stops before the
     // ledger row is written plans the same adoption from what the database then holds.
-    await executeAndRecord(session, conn, id, adoption.statements, (target) => ledger.insert(target, { ...row, durationMs: Math.round(performance.now() - started) }), {
+    const ran = await executeAndRecord(session, context, id, adoption.statements, (target) => ledger.insert(target, { ...row, durationMs: Math.round(performance.now() - started) }), {
       atomic: true,
+      stillNeeded: async (target) => !(await ledger.has(target, id)),
+      beginning: () => progress.start({ type: "start", direction: "up", id, name }),
     });
+    if (!ran) return undefined;
     const durationMs = Math.round(performance.now() - started);
     progress.done({ type: "done", direction: "up", id, name, durationMs, baselined: true });
     return { id, name, durationMs };
   }
 
-  async function run(conn: Kysely<unknown>, rendered: RenderedMigration, direction: Direction, entry: LedgerEntry | undefined, progress: Progress): Promise<MigrationRun> {
+  /** One migration in one direction; undefined when another run did it meanwhile. */
+  async function run(context: RunContext, rendered: RenderedMigration, direction: Direction, entry: LedgerEntry | undefined, progress: Progress): Promise<MigrationRun | undefined> {
     const { id, name } = rendered.migration;
-    progress.start({ type: "start", direction, id, name });
-    const durationMs = await applyMigration(session, ledger, conn, rendered, direction, entry);
+    const durationMs = await applyMigration(session, ledger, context, rendered, direction, entry, () => progress.start({ type: "start", direction, id, name }));
+    if (durationMs === undefined) return undefined;
     progress.done({ type: "done", direction, id, name, durationMs });
     return { id, name, durationMs };
   }
@@ -297,7 +314,7 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
    * Runs one migration's work; an error from it names the migration and what the call applied
    * before it (typed first, so that a driver error becomes a MigrateError that can carry both).
    */
-  async function inMigration(id: string, before: readonly MigrationRun[], work: () => Promise<MigrationRun>): Promise<MigrationRun> {
+  async function inMigration(id: string, before: readonly MigrationRun[], work: () => Promise<MigrationRun | undefined>): Promise<MigrationRun | undefined> {
     try {
       return await work();
     } catch (error) {
@@ -335,29 +352,37 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
     migrations,
 
     up: (options = {}) => guarded(async () => {
+      await session.refuseReadOnly?.(db);
       // Fast path without the lock: reading committed ledger rows is safe, and when nothing is
       // pending (the usual case at every deploy) this is two round trips.
       if (plan.pending(await ledger.read(db)).length === 0) return { applied: [], baselined: [] };
-      return withLock(options.onProgress, async (conn, progress) => {
-        // Read again under the lock: another runner may have applied everything meanwhile.
+      return withLock(options.onProgress, async (context, progress) => {
+        const { conn } = context;
+        // Read again under the lock: another runner may have applied everything meanwhile. (Where
+        // the lock is per transaction, each migration's transaction checks again.)
         const entries = await ledger.read(conn);
         const byId = new Map(entries.map((e) => [e.id, e]));
         const pending = plan.pending(entries);
         const adoptions = await planAdoptions(conn, pending.filter((m) => !byId.has(m.id)));
         const toRun = pending.filter((m) => !adoptions.some((a) => a.kind === "adopt" && a.migration.id === m.id)).map(render);
         await refuseUnsafeColumns(conn, toRun, entries);
-        await prepareLedger(conn);
+        await prepareLedger(context);
         const baselined: MigrationRun[] = [];
         const applied: MigrationRun[] = [];
-        const step = (id: string, work: () => Promise<MigrationRun>) => inMigration(id, [...baselined, ...applied], work);
-        for (const adoption of adoptions) if (adoption.kind === "adopt") baselined.push(await step(adoption.migration.id, () => adopt(conn, adoption, progress)));
-        for (const rendered of toRun) applied.push(await step(rendered.migration.id, () => run(conn, rendered, "up", byId.get(rendered.migration.id), progress)));
+        const step = async (into: MigrationRun[], id: string, work: () => Promise<MigrationRun | undefined>) => {
+          const done = await inMigration(id, [...baselined, ...applied], work);
+          if (done) into.push(done);
+        };
+        for (const adoption of adoptions) if (adoption.kind === "adopt") await step(baselined, adoption.migration.id, () => adopt(context, adoption, progress));
+        for (const rendered of toRun) await step(applied, rendered.migration.id, () => run(context, rendered, "up", byId.get(rendered.migration.id), progress));
         return { applied, baselined };
       });
     }),
 
-    baseline: (options = {}) => guarded(async () =>
-      withLock(options.onProgress, async (conn, progress) => {
+    baseline: (options = {}) => guarded(async () => {
+      await session.refuseReadOnly?.(db);
+      return withLock(options.onProgress, async (context, progress) => {
+        const { conn } = context;
         const entries = await ledger.read(conn);
         const recorded = new Set(entries.map((e) => e.id));
         const fresh = plan.pending(entries).filter((m) => !recorded.has(m.id));
@@ -367,12 +392,16 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
             hint: "Check that the URL names the database you meant; on a new database, run up instead.",
           });
         }
-        await prepareLedger(conn);
+        await prepareLedger(context);
         const baselined: MigrationRun[] = [];
-        for (const adoption of adoptions) if (adoption.kind === "adopt") baselined.push(await adopt(conn, adoption, progress));
+        for (const adoption of adoptions) {
+          if (adoption.kind !== "adopt") continue;
+          const done = await adopt(context, adoption, progress);
+          if (done) baselined.push(done);
+        }
         return { baselined, pending: adoptions.filter((a) => a.kind === "apply").map((a) => a.migration.id) };
-      }),
-    ),
+      });
+    }),
 
     check: (options = {}) => guarded(async () => {
       const entries = await ledger.read(db);
@@ -382,7 +411,7 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
       // What a pending migration of which nothing exists yet will create is pending, not missing; a
       // pending migration whose tables exist in part (a hand-made database) is judged in full.
       const willRun = pending.filter((m) => nothingOfItExists(m, live));
-      const findings = compareSchemas(renderer.describe(schema), live, { ignore: new Set([ledgerTable.name]), ...(options.all ? { all: true } : {}) })
+      const findings = compareSchemas(renderer.describe(schema), live, { ignore: new Set([ledgerTable.name, ...(session.ownTables ?? [])]), ...(options.all ? { all: true } : {}) })
         .filter((f) => !madeBy(willRun, f));
       const defined = new Set(migrations.map((m) => m.id));
       const unknown = entries.filter((e) => !defined.has(e.id)).map((e) => e.id);
@@ -391,9 +420,11 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
 
     down: (options = {}) => guarded(async () => {
       const steps = validSteps(options.steps);
+      await session.refuseReadOnly?.(db);
       if ((await session.ledgerColumns(db)) === undefined) return { reverted: [] };
-      return withLock(options.onProgress, async (conn, progress) => {
-        await prepareLedger(conn);
+      return withLock(options.onProgress, async (context, progress) => {
+        const { conn } = context;
+        await prepareLedger(context);
         const entries = await ledger.readExisting(conn);
         const toRevert = plan.revertOrder(entries, steps);
         if (options.expect && toRevert.map((m) => m.id).join(",") !== options.expect.join(",")) {
@@ -403,7 +434,10 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
         const rendered = toRevert.map(render);
         const byId = new Map(entries.map((e) => [e.id, e]));
         const reverted: MigrationRun[] = [];
-        for (const r of rendered) reverted.push(await inMigration(r.migration.id, [], () => run(conn, r, "down", byId.get(r.migration.id), progress)));
+        for (const r of rendered) {
+          const done = await inMigration(r.migration.id, [], () => run(context, r, "down", byId.get(r.migration.id), progress));
+          if (done) reverted.push(done);
+        }
         return { reverted };
       });
     }),
@@ -451,7 +485,10 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
 
     sqlFiles: () => sqlFiles(renderer, session, migrations, plan),
 
-    cleanupExpiredSessions: () => guarded(() => dialect.cleanupExpiredSessions(db)),
+    cleanupExpiredSessions: () => guarded(async () => {
+      await session.refuseReadOnly?.(db);
+      return dialect.cleanupExpiredSessions(db);
+    }),
 
     async close() {
       await options.onClose?.();

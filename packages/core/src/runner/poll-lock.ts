@@ -20,6 +20,12 @@ export interface LockWait {
   readonly holder: LockHolder | undefined;
 }
 
+/** How a transaction that takes the migration lock waits for it: as long as a run would, saying whom it waits for. */
+export interface LockRequest {
+  readonly timeoutMs: number;
+  readonly onWait?: (wait: LockWait) => void;
+}
+
 export interface PollOptions {
   timeoutMs: number;
   pollMs: number;
