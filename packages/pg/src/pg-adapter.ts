@@ -3,7 +3,7 @@ import { type Kysely, sql } from "kysely";
 import { type PostgresTarget, translatePostgresError } from "./pg-errors.js";
 import { quoteIdentifier } from "./pg-quote.js";
 import { PostgresIntrospector } from "./pg-introspector.js";
-import { FUNCTION_BODY_TAG, type PostgresRenderOptions, PostgresRenderer } from "./pg-renderer.js";
+import { DEFAULT_DDL_LOCK_TIMEOUT_MS, FUNCTION_BODY_TAG, type PostgresRenderOptions, PostgresRenderer, transactionSettings } from "./pg-renderer.js";
 
 /**
  * The advisory lock key: a constant namespace ("BAMG") and a hash of the schema, so that runs on
@@ -29,17 +29,6 @@ const LOCK_POLL_MS = 50;
 
 /** Thrown inside a transaction that found the migration lock taken, to end it and try again. */
 const LOCK_TAKEN = Symbol("migration lock taken");
-
-/**
- * Every name our DDL creates or uses is schema-qualified, but functions and operators in defaults,
- * checks and the view (now(), =, >) are looked up on the session's search_path when they are created,
- * and bound for good. A search_path that puts another schema before pg_catalog would bind them to that
- * schema's objects; for the transaction, only pg_catalog (and pg_temp last) is searched.
- */
-const PIN_SEARCH_PATH = "SET LOCAL search_path TO pg_catalog, pg_temp";
-
-/** How long a migration's DDL waits for a table another transaction uses, by default. */
-export const DEFAULT_DDL_LOCK_TIMEOUT_MS = 10_000;
 
 export function validateSchemaName(schema: string): void {
   if (schema.length === 0 || Buffer.byteLength(schema) > 63) {
@@ -190,9 +179,9 @@ export class PostgresSession implements TransactionalSession {
   async atomically<T>(db: Kysely<unknown>, work: (db: Kysely<unknown>) => Promise<T>, lock?: LockRequest): Promise<T> {
     const attempt = () =>
       db.transaction().execute(async (trx) => {
-        // DDL waiting for a table a long transaction uses would make every later query on that table
-        // queue behind it: give up after ddlLockTimeoutMs instead, with nothing applied.
-        await sql.raw(`${PIN_SEARCH_PATH};\nSET LOCAL lock_timeout = ${this.#ddlLockTimeoutMs}`).execute(trx);
+        // The search_path pinned, and DDL that gives up after ddlLockTimeoutMs rather than queue
+        // every later query on a table behind a long transaction (the SQL files set the same).
+        await sql.raw(transactionSettings(this.#ddlLockTimeoutMs).join(";\n")).execute(trx);
         if (lock) {
           const { rows } = await sql<{ locked: boolean }>`SELECT pg_catalog.pg_try_advisory_xact_lock(${this.#lockKey[0]}, ${this.#lockKey[1]}) AS locked`.execute(trx);
           if (rows[0]?.locked !== true) throw LOCK_TAKEN;

@@ -1,8 +1,9 @@
 import { createRunner, InvalidOptionsError, type Migrator, type MigratorOptions, resolveSchema } from "@better-auth/migrate-core";
-import { Kysely, PostgresDialect } from "kysely";
+import { Kysely, PostgresDialect, type PostgresPool } from "kysely";
 import pg from "pg";
 import { postgresDialect } from "./pg-adapter.js";
 import { describeUrl } from "./pg-errors.js";
+import { assertDdlLockTimeout } from "./pg-renderer.js";
 
 /** How the migrator's sessions appear in pg_stat_activity. */
 export const APPLICATION_NAME = "better-auth-migrate";
@@ -11,8 +12,11 @@ export const APPLICATION_NAME = "better-auth-migrate";
 export type PostgresConnection<DB = unknown> =
   /** A connection URL; the migrator opens and closes its own pool. */
   | { url: string; pool?: never; db?: never }
-  /** An existing pool; the migrator leaves it open on `close()`. */
-  | { pool: pg.Pool; url?: never; db?: never }
+  /**
+   * An existing pool (a `pg` Pool); the migrator leaves it open on `close()`. Typed as Kysely's
+   * `PostgresPool`, what the migrator uses of it, so that the published types need no @types/pg.
+   */
+  | { pool: PostgresPool; url?: never; db?: never }
   /** An existing Kysely instance on PostgreSQL; left open on `close()`. */
   | { db: Kysely<DB>; url?: never; pool?: never };
 
@@ -50,9 +54,7 @@ export function createMigrator<DB = unknown>(options: PostgresMigratorOptions<DB
   const ids = options.ids ?? "string";
   if (ids !== "string" && ids !== "uuid") throw new InvalidOptionsError(`ids must be "string" or "uuid", not "${String(ids)}".`);
   const ddlLockTimeoutMs = options.ddlLockTimeoutMs;
-  if (ddlLockTimeoutMs !== undefined && (!Number.isInteger(ddlLockTimeoutMs) || ddlLockTimeoutMs < 1 || ddlLockTimeoutMs > 2_147_483_647)) {
-    throw new InvalidOptionsError(`ddlLockTimeoutMs must be a whole number of milliseconds from 1 to 2147483647, not ${String(ddlLockTimeoutMs)}.`);
-  }
+  if (ddlLockTimeoutMs !== undefined) assertDdlLockTimeout(ddlLockTimeoutMs);
   const dialect = postgresDialect({ schema: options.schema ?? "public", ids, ...(ddlLockTimeoutMs === undefined ? {} : { ddlLockTimeoutMs }) }, options.url ? describeUrl(options.url) : {});
   const schema = resolveSchema(options.extensions);
 

@@ -94,6 +94,15 @@ describe("PostgreSQL rendering", () => {
     ]);
   });
 
+  it("starts each SQL file's transaction as the runner does: search_path pinned, lock_timeout set", () => {
+    expect(new PostgresRenderer({ schema: "public", ids: "string" }).filePreamble()).toEqual([
+      "SET LOCAL search_path TO pg_catalog, pg_temp",
+      "SET LOCAL lock_timeout = 10000",
+    ]);
+    expect(postgresDialect({ schema: "public", ids: "string", ddlLockTimeoutMs: 250 }).renderer.filePreamble()[1]).toBe("SET LOCAL lock_timeout = 250");
+    expect(() => new PostgresRenderer({ schema: "public", ids: "string", ddlLockTimeoutMs: 1.5 }).filePreamble()).toThrow(/whole number of milliseconds/);
+  });
+
   it("refuses schema names PostgreSQL cannot take", () => {
     expect(() => postgresDialect({ schema: "", ids: "string" })).toThrow(/1 to 63 bytes/);
     expect(() => postgresDialect({ schema: "x".repeat(64), ids: "string" })).toThrow(/1 to 63 bytes/);

@@ -1,4 +1,4 @@
-export { createMigrator, type SqliteConnection, type SqliteMigratorOptions } from "./sqlite-migrator.js";
+export { type BetterSqlite3Database, createMigrator, type SqliteConnection, type SqliteMigratorOptions } from "./sqlite-migrator.js";
 export { SqliteSession, sqliteDialect } from "./sqlite-adapter.js";
 export { SqliteRenderer, SQL_NOW } from "./sqlite-renderer.js";
 export { SqliteIntrospector } from "./sqlite-introspector.js";

@@ -1,15 +1,25 @@
 import { createRunner, InvalidOptionsError, type Migrator, type MigratorOptions, resolveSchema } from "@better-auth/migrate-core";
 import Database from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
+import { Kysely, SqliteDialect, type SqliteDatabase } from "kysely";
 import { BUSY_TIMEOUT_MS, sqliteDialect } from "./sqlite-adapter.js";
 import { parseSqliteUrl } from "./sqlite-url.js";
+
+/**
+ * An open better-sqlite3 `Database`, as far as the migrator uses it: Kysely's `SqliteDatabase`
+ * (prepare, close), `pragma` and `name`. Written out so that the published types need no
+ * @types/better-sqlite3.
+ */
+export interface BetterSqlite3Database extends SqliteDatabase {
+  readonly name: string;
+  pragma(source: string): unknown;
+}
 
 /** Where the migrator works: exactly one of these. */
 export type SqliteConnection<DB = unknown> =
   /** `sqlite:./auth.db`, `file:auth.db`, a plain path, or `:memory:`; `?mode=ro` opens read-only. The migrator opens and closes it. */
   | { url: string; database?: never; db?: never }
   /** An open better-sqlite3 database; left open on `close()`. */
-  | { database: Database.Database; url?: never; db?: never }
+  | { database: BetterSqlite3Database; url?: never; db?: never }
   /**
    * An existing Kysely instance on SQLite; left open on `close()`. Enable foreign keys on its
    * connection yourself (`PRAGMA foreign_keys = ON`): SQLite does not keep that setting in the file.
@@ -19,7 +29,7 @@ export type SqliteConnection<DB = unknown> =
 export type SqliteMigratorOptions<DB = unknown> = SqliteConnection<DB> & MigratorOptions;
 
 /** Foreign keys are off in SQLite unless each connection turns them on. */
-function prepareConnection(database: Database.Database): Database.Database {
+function prepareConnection<D extends BetterSqlite3Database>(database: D): D {
   database.pragma("foreign_keys = ON");
   database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   return database;

@@ -1,0 +1,3 @@
+import { baseConfig } from "@better-auth/vitest-config";
+
+export default baseConfig;
