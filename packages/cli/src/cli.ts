@@ -11,17 +11,6 @@ if (nodeMajor < 22) {
   process.exit(2);
 }
 
-// Warnings from drivers (pg's about sslmode, say) as one line each, like errors, instead of Node's
-// block of text: the first line, control characters escaped, credentials masked; each once.
-const { forPeople } = await import("./output.js");
-const warned = new Set<string>();
-process.removeAllListeners("warning");
-process.on("warning", (warning) => {
-  const line = forPeople(String(warning.message).split("\n")[0]!.trim());
-  if (warned.has(line)) return;
-  warned.add(line);
-  process.stderr.write(`warning: ${line}\n`);
-});
-
-const { run } = await import("./main.js");
-process.exitCode = await run(process.argv.slice(2), { env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+// The command itself is a second file, so that Node compiles it from the cache enabled above (the
+// file that enables the cache cannot be served from it).
+await import("./command.js");

@@ -3,6 +3,9 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { BETTER_AUTH_FLAG_NAMES, loadExtensionsModule, parseBetterAuthList, resolveExtensions } from "./extension-options.js";
 
+/** What the CLI gets from the adapter's standalone build, here from core itself. */
+const loadCore = async () => import("@better-auth/migrate-core");
+
 const FIXTURES = fileURLToPath(new URL("../test/fixtures/extensions/", import.meta.url));
 
 /** The error a call rejects with, for its code, message and hint. */
@@ -88,23 +91,23 @@ describe("--extensions: a module that exports extensions", () => {
 
 describe("resolveExtensions: --better-auth first, then each --extensions module, checked as core checks them", () => {
   it("nothing given: undefined, so core is not even loaded", async () => {
-    expect(await resolveExtensions({ betterAuth: [], extensions: [] }, FIXTURES)).toBeUndefined();
+    expect(await resolveExtensions({ betterAuth: [], extensions: [] }, FIXTURES, loadCore)).toBeUndefined();
   });
 
   it("the compatibility extensions in core's order, then the modules' in the order given", async () => {
-    const both = await resolveExtensions({ betterAuth: ["two-factor,organization"], extensions: ["./nickname.mjs", "./audit-log.mjs"] }, FIXTURES);
+    const both = await resolveExtensions({ betterAuth: ["two-factor,organization"], extensions: ["./nickname.mjs", "./audit-log.mjs"] }, FIXTURES, loadCore);
     expect(ids(both)).toEqual([...ids(betterAuthCompat({ plugins: ["organization", "twoFactor"] })), "app_0002_nickname", "app_0001_audit_log"]);
-    expect(ids(await resolveExtensions({ betterAuth: ["core"], extensions: [] }, FIXTURES))).toEqual(["better_auth_0001_core"]);
+    expect(ids(await resolveExtensions({ betterAuth: ["core"], extensions: [] }, FIXTURES, loadCore))).toEqual(["better_auth_0001_core"]);
   });
 
   it("exports that are not extensions: core's InvalidExtensionError, exit status 2, with the module as the hint", async () => {
-    const error = await failure(() => resolveExtensions({ betterAuth: [], extensions: ["./not-extensions.mjs"] }, FIXTURES));
+    const error = await failure(() => resolveExtensions({ betterAuth: [], extensions: ["./not-extensions.mjs"] }, FIXTURES, loadCore));
     expect(error.code).toBe("INVALID_EXTENSION");
     expect(error.message).toMatch(/^Extension app_0003_fake: /);
     expect(error.message.split("\n")).toHaveLength(1);
     expect(error.hint).toMatch(/^The extensions come from --extensions \.\/not-extensions\.mjs; build each with defineExtension/);
     // The same extension twice (a module given twice) is refused by core too.
-    expect(await failure(() => resolveExtensions({ betterAuth: ["core"], extensions: ["./nickname.mjs", "./nickname.mjs"] }, FIXTURES))).toMatchObject({
+    expect(await failure(() => resolveExtensions({ betterAuth: ["core"], extensions: ["./nickname.mjs", "./nickname.mjs"] }, FIXTURES, loadCore))).toMatchObject({
       code: "INVALID_EXTENSION", message: expect.stringContaining("app_0002_nickname"), hint: expect.stringContaining("(after those of --better-auth)"),
     });
   });

@@ -2,6 +2,7 @@ import { statSync } from "node:fs";
 import { extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { BetterAuthPlugin, Extension } from "@better-auth/migrate-core";
+import type { AdapterModule } from "./adapters.js";
 import { CliError } from "./cli-error.js";
 import { EXIT, ERROR_EXIT, isErrorCode } from "./exit-codes.js";
 
@@ -145,12 +146,12 @@ export interface ExtensionFlags {
  * checks them for `createMigrator`, so that a bad one is reported as a usage error naming its flag
  * before any database is opened. Undefined when neither flag is given (core loads nothing then).
  */
-export async function resolveExtensions(flags: ExtensionFlags, cwd: string): Promise<readonly Extension[] | undefined> {
+export async function resolveExtensions(flags: ExtensionFlags, cwd: string, loadCore: () => Promise<Pick<AdapterModule, "betterAuthCompat" | "resolveSchema">>): Promise<readonly Extension[] | undefined> {
   if (flags.betterAuth.length === 0 && flags.extensions.length === 0) return undefined;
   const plugins = flags.betterAuth.length > 0 ? parseBetterAuthList(flags.betterAuth) : undefined;
   const fromModules: unknown[] = [];
   for (const path of flags.extensions) fromModules.push(...(await loadExtensionsModule(path, cwd)));
-  const core = await import("@better-auth/migrate-core");
+  const core = await loadCore();
   const list = [...(plugins ? core.betterAuthCompat({ plugins }) : []), ...(fromModules as Extension[])];
   try {
     core.resolveSchema(list);

@@ -4,6 +4,7 @@ import { CliError, errorCodeOf, exitCodeOf } from "./cli-error.js";
 import { baseline, check, cleanup, type Command, dbCreate, dbDrop, down, sqlText, status, UNKNOWN_HINT, up } from "./commands.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import { resolveExtensions } from "./extension-options.js";
+import { loadAdapter } from "./adapters.js";
 import { COMMANDS, commandHelp, generalHelp } from "./help.js";
 import { forPeople, Output, type Streams } from "./output.js";
 import { renderOnlyTarget, resolveTarget } from "./target.js";
@@ -100,7 +101,8 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
     const connectTimeoutMs = positiveInteger("--connect-timeout", values["connect-timeout"], MAX_CONNECT_TIMEOUT_MS);
     const steps = positiveInteger("--steps", values.steps);
     const target = values.dialect !== undefined ? renderOnlyTarget(values.dialect) : resolveTarget(values.url, io.env);
-    const extensions = await resolveExtensions({ betterAuth, extensions: extensionPaths }, io.cwd ?? process.cwd());
+    // Core comes with the adapter the URL names (its standalone build), loaded only if a flag needs it.
+    const extensions = await resolveExtensions({ betterAuth, extensions: extensionPaths }, io.cwd ?? process.cwd(), () => loadAdapter(target));
     const announce = target.embedded
       ? `Using the embedded SQLite database ${target.display} (no --url or DATABASE_URL set).`
       : `Database: ${target.display}`;
