@@ -8,8 +8,9 @@
 //   dist/standalone.js  (adapters) the adapter with core and Kysely inlined, drivers external: for a
 //                       process that uses nothing else of them, the CLI.
 //   dist/cli.js         (CLI) a few lines that enable Node's compile cache, then import
-//   dist/command.js     the command in one file, compiled from that cache; the adapters stay
-//                       imports, loaded when a URL names their dialect.
+//   dist/command.js     the command in one file, compiled from that cache (the adapters stay
+//                       imports, loaded when a URL names their dialect), or for `--help` alone
+//   dist/help.js        the help text.
 import { readFileSync } from "node:fs";
 import { build } from "esbuild";
 
@@ -21,8 +22,9 @@ const DRIVERS = ["pg", "pg-native", "mysql2", "better-sqlite3"];
 if (pkg.bin) {
   // Two files, not chunks: every extra module costs the loader about a millisecond, and the entry
   // cannot come from the compile cache it enables.
-  await build({ ...common, entryPoints: ["src/cli.ts"], outfile: "dist/cli.js", external: ["./command.js"] });
+  await build({ ...common, entryPoints: ["src/cli.ts"], outfile: "dist/cli.js", external: ["./command.js", "./help.js"] });
   await build({ ...common, entryPoints: ["src/command.ts"], outfile: "dist/command.js", packages: "external" });
+  await build({ ...common, entryPoints: ["src/help.ts"], outfile: "dist/help.js", packages: "external" });
 } else {
   await build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.js", packages: "external" });
   if (pkg.exports?.["./standalone"]) {

@@ -11,6 +11,13 @@ if (nodeMajor < 22) {
   process.exit(2);
 }
 
-// The command itself is a second file, so that Node compiles it from the cache enabled above (the
+// `--help` alone is the one call people time by hand: it loads only the help text. Anything else
+// goes to the command, a second file, so that Node compiles it from the cache enabled above (the
 // file that enables the cache cannot be served from it).
-await import("./command.js");
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === "--help" || args[0] === "-h")) {
+  const { generalHelp } = await import("./help.js");
+  process.stdout.write(generalHelp());
+} else {
+  await import("./command.js");
+}
