@@ -1,7 +1,8 @@
 /**
  * Issue 15: PostgreSQL where users outgrow one server. Runners through PgBouncer in transaction
- * mode (what managed hosts' pooled ports are) and session mode, and a hot standby made with
- * pg_basebackup -R. Each on PostgreSQL 15 only, with servers of their own: the pooler's and the
+ * mode (what managed hosts' pooled ports are) and session mode, and a hot standby: a base backup
+ * of the primary (pg_backup_start/stop with a slot, as pg_basebackup -R does; see
+ * tooling/test-databases) streaming from it. Each on PostgreSQL 15 only, with servers of their own: the pooler's and the
  * standby's setups are not a property of the version.
  */
 import { BETTER_AUTH_PLUGINS, betterAuthCompat, defineExtension, type UpResult } from "@better-auth/migrate-core";
@@ -122,7 +123,7 @@ for (const poolMode of ["transaction", "session"] satisfies PoolMode[]) {
   });
 }
 
-describe("on a hot standby (pg_basebackup -R)", () => {
+describe("on a hot standby (a base backup of the primary, streaming from it)", () => {
   let standby: PostgresStandby;
   let db: TestDatabase;
   const readOnly = { code: "READ_ONLY", message: "The server is a read-only standby (in recovery): migrations and cleanup run on the primary." };
