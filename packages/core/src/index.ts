@@ -16,7 +16,7 @@ export type { SchemaIntrospector } from "./dialect/introspector.js";
 export type {
   CheckSnapshot, ColumnSnapshot, ForeignKeySnapshot, IndexSnapshot, KeySnapshot, RoutineSnapshot, SchemaSnapshot, TableSnapshot, ViewSnapshot,
 } from "./model/snapshot.js";
-export { compareSchemas, type CompareOptions, type DriftKind, type Finding } from "./drift/compare.js";
+export { compareSchemas, hasMatchingIndex, type CompareOptions, type DriftKind, type Finding } from "./drift/compare.js";
 export type { ApplyMode, MigrationSession, PerStatementSession, TransactionalSession } from "./dialect/session.js";
 export {
   createRunner, renderMigration,

@@ -1,5 +1,5 @@
 import {
-  type CheckSnapshot, type CleanupExpiredSessionsRoutine, type Column, type ColumnConstraints, type ColumnDefault, type ColumnSnapshot, type ColumnType,
+  hasMatchingIndex, type CheckSnapshot, type CleanupExpiredSessionsRoutine, type Column, type ColumnConstraints, type ColumnDefault, type ColumnSnapshot, type ColumnType,
   type DialectRenderer, type ForeignKey, type ForeignKeySnapshot, type IndexSnapshot, type KeyConstraint, MigrateError, type Operation, type ReferentialAction,
   type SchemaModel, type SchemaSnapshot, type Table, type TableSnapshot, type View, type ViewSnapshot,
 } from "@better-auth/migrate-core";
@@ -286,9 +286,9 @@ function describeView(view: View): ViewSnapshot {
   return { name: view.name, columns: view.select.map((c) => c.column), definition: normalizeSqlText(viewQuery(view)) };
 }
 
-/** Whether the live table has a plain index on exactly these columns (how the comparison matches indexes). */
+/** A plain index on these columns, as the drift comparison matches them. */
 function hasIndex(table: TableSnapshot, columns: readonly string[]): boolean {
-  return table.indexes.some((index) => !index.unique && index.method === "btree" && index.columns.join(",") === columns.join(","));
+  return hasMatchingIndex(table, { columns, unique: false, method: "btree" });
 }
 
 /** The column's MySQL type, as CREATE TABLE and MODIFY COLUMN write it. */

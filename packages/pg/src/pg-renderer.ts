@@ -1,5 +1,5 @@
 import {
-  autoUpdateTriggerName, InvalidOptionsError, schema as model, type Column, type ColumnConstraints, type DialectRenderer, type ForeignKey, type Index, type IndexSnapshot, type Operation,
+  autoUpdateTriggerName, hasMatchingIndex, InvalidOptionsError, schema as model, type Column, type ColumnConstraints, type DialectRenderer, type ForeignKey, type Index, type Operation,
   type Routine, type SchemaModel, type SchemaSnapshot, type Table, type View,
 } from "@better-auth/migrate-core";
 import { describeIndex, describeModel, describeRoutine, describeView } from "./pg-describe.js";
@@ -253,11 +253,10 @@ export class PostgresRenderer implements DialectRenderer {
    * dropped first, or `IF NOT EXISTS` would keep it; their indexes under other names stay.
    */
   private missingIndexes(table: string, indexes: readonly Index[], live: SchemaSnapshot): string[] {
-    const liveIndexes = live.tables.find((t) => t.name === table)?.indexes ?? [];
+    const liveTable = live.tables.find((t) => t.name === table);
     return indexes.flatMap((index) => {
-      const wanted = describeIndex(index);
-      if (liveIndexes.some((l) => l.valid !== false && sameIndex(l, wanted))) return [];
-      const nameTaken = liveIndexes.some((l) => l.name === index.name);
+      if (hasMatchingIndex(liveTable, describeIndex(index))) return [];
+      const nameTaken = liveTable?.indexes.some((l) => l.name === index.name) ?? false;
       return [...(nameTaken ? [`DROP INDEX IF EXISTS ${this.qualified(index.name)}`] : []), this.createIndex(table, index, CREATE_IF_MISSING)];
     });
   }
@@ -325,10 +324,6 @@ export class PostgresRenderer implements DialectRenderer {
 
 /** The trigger function the model's `touchUpdatedAt` routine creates. */
 const TOUCH_FUNCTION = model.touchUpdatedAt.name;
-
-function sameIndex(a: IndexSnapshot, b: IndexSnapshot): boolean {
-  return a.columns.join(",") === b.columns.join(",") && a.unique === b.unique && a.method === b.method;
-}
 
 function columnList(columns: readonly string[]): string {
   return columns.map(q).join(", ");

@@ -1,5 +1,5 @@
 import {
-  type AllowedValuesCheck, autoUpdateTriggerName, type CleanupExpiredSessionsRoutine, type Column, type ColumnConstraints, type ColumnDefault, type ColumnSnapshot,
+  hasMatchingIndex, type AllowedValuesCheck, autoUpdateTriggerName, type CleanupExpiredSessionsRoutine, type Column, type ColumnConstraints, type ColumnDefault, type ColumnSnapshot,
   type ColumnType, type DialectRenderer, type ForeignKey, type IndexSnapshot, MigrateError, type Operation, type ReferentialAction, type SchemaModel, type SchemaSnapshot, type Table,
   type TableSnapshot, type View, type ViewSnapshot, applyOperation,
 } from "@better-auth/migrate-core";
@@ -277,7 +277,7 @@ const sameColumns = (a: readonly string[], b: readonly string[]) => a.join(",") 
 
 /** A plain index on these columns, as the drift comparison matches them. */
 function hasIndex(table: TableSnapshot, columns: readonly string[]): boolean {
-  return table.indexes.some((i) => !i.unique && i.method === "btree" && sameColumns(i.columns, columns));
+  return hasMatchingIndex(table, { columns, unique: false, method: "btree" });
 }
 
 function hasUniqueKey(table: TableSnapshot, columns: readonly string[]): boolean {

@@ -36,6 +36,18 @@ export interface CompareOptions {
 const columnsOf = (key: { columns: readonly string[] }) => key.columns.join(", ");
 const sameColumns = (a: { columns: readonly string[] }, b: { columns: readonly string[] }) => columnsOf(a) === columnsOf(b);
 
+/** A live index stands for a model index when it covers the same columns the same way; names do not matter. */
+const coversAs = (live: IndexSnapshot, wanted: Pick<IndexSnapshot, "columns" | "unique" | "method">) =>
+  sameColumns(live, wanted) && live.unique === wanted.unique && live.method === wanted.method;
+
+/**
+ * Whether the live table has a usable index that stands for `wanted`, as the comparison matches
+ * them: so that reconciling creates exactly the indexes `check` would report missing.
+ */
+export function hasMatchingIndex(live: TableSnapshot | undefined, wanted: Pick<IndexSnapshot, "columns" | "unique" | "method">): boolean {
+  return live !== undefined && live.indexes.some((index) => index.valid !== false && coversAs(index, wanted));
+}
+
 function describeColumn(c: ColumnSnapshot): string {
   return `${c.type}${c.nullable ? "" : " not null"}${c.default === null ? "" : ` default ${c.default}`}`;
 }
@@ -147,7 +159,7 @@ function compareTable(expected: TableSnapshot, live: TableSnapshot): Finding[] {
   }
   const liveIndexes = live.indexes.filter((i) => i.valid !== false);
   for (const index of expected.indexes) {
-    const at = liveIndexes.findIndex((l) => sameColumns(l, index) && l.unique === index.unique && l.method === index.method);
+    const at = liveIndexes.findIndex((l) => coversAs(l, index));
     if (at >= 0) {
       liveIndexes.splice(at, 1);
       continue;
