@@ -3,23 +3,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runCli } from "./run-cli.js";
+import { runCli, tablesIn } from "./run-cli.js";
 
 /** The modules import @better-auth/migrate-core, which resolves from here (the CLI's own dependency). */
 const FIXTURES = fileURLToPath(new URL("./fixtures/extensions/", import.meta.url));
 const COMPAT = ["better_auth_0001_core", "better_auth_0002_organization", "better_auth_0004_two_factor"];
 const UNKNOWN_HINT = "Unknown migrations come from extensions not given here (or a newer better-auth-migrate): give the same --better-auth and --extensions as the run that applied them.";
-
-function tablesIn(file: string): string[] {
-  const db = new Database(file, { readonly: true });
-  try {
-    return (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'better_auth_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
-  } finally {
-    db.close();
-  }
-}
 
 describe("better-auth-migrate --better-auth and --extensions", () => {
   let cwd: string;

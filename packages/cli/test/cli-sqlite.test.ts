@@ -5,18 +5,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CLI, runCli } from "./run-cli.js";
+import { CLI, runCli, tablesIn } from "./run-cli.js";
 
 const SIX_TABLES = ["accounts", "invitation", "member", "organization", "sessions", "users"];
-
-function tablesIn(file: string): string[] {
-  const db = new Database(file, { readonly: true });
-  try {
-    return (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'better_auth_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
-  } finally {
-    db.close();
-  }
-}
 
 describe("better-auth-migrate on SQLite", () => {
   let cwd: string;

@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -28,4 +29,14 @@ export function runCli(args: string[], options: { cwd: string; env?: Record<stri
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** The tables of a SQLite file besides the tool's own (the ledger, the lock), in name order. */
+export function tablesIn(file: string): string[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'better_auth_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  } finally {
+    db.close();
+  }
 }
