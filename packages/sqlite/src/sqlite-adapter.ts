@@ -2,7 +2,8 @@ import { DatabaseAccessError, type Dialect, LockTimeoutError, type LockWait, emp
 import { existsSync } from "node:fs";
 import { type Kysely, sql } from "kysely";
 import { SqliteIntrospector } from "./sqlite-introspector.js";
-import { SqliteRenderer } from "./sqlite-renderer.js";
+import { isDependentsCheck, REBUILD_DEPENDENTS, SqliteRenderer } from "./sqlite-renderer.js";
+import { quoteIdentifier } from "./sqlite-quote.js";
 
 const LOCK_POLL_MS = 25;
 /**
@@ -30,6 +31,8 @@ export class SqliteSession implements TransactionalSession {
   /** The migrator opened the file by path: reads must not create it. */
   readonly #onDisk: boolean;
   #lockTimeoutMs = BUSY_TIMEOUT_MS;
+  /** The connection's foreign_keys setting before the run turned it off, restored when the run ends. */
+  #foreignKeys: number | undefined;
 
   constructor(renderer: SqliteRenderer, filename: string, options: { onDisk?: boolean } = {}) {
     this.#renderer = renderer;
@@ -59,6 +62,14 @@ export class SqliteSession implements TransactionalSession {
     // connection of this process, the lock holder included. So wait here, asynchronously, and let
     // BEGIN IMMEDIATE fail at once while another connection writes.
     await sql.raw("PRAGMA busy_timeout = 0").execute(db);
+    // A table rebuild drops a table others may reference: with foreign keys enforced, that DROP
+    // would delete or change their rows (ON DELETE CASCADE, SET NULL). The setting cannot change
+    // inside a transaction, so it is turned off for the whole run, before BEGIN, as SQLite's own
+    // procedure for schema changes says; each rebuild then runs foreign_key_check itself.
+    const { rows } = await sql<{ foreign_keys: number }>`PRAGMA foreign_keys`.execute(db);
+    this.#foreignKeys = rows[0]?.foreign_keys;
+    await sql.raw("PRAGMA foreign_keys = OFF").execute(db);
+    let locked = false;
     try {
       await pollForLock(
         async () => {
@@ -78,9 +89,32 @@ export class SqliteSession implements TransactionalSession {
           ...(onWait ? { onWait } : {}),
         },
       );
+      locked = true;
     } finally {
       await sql.raw(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`).execute(db);
+      if (!locked) await this.#restoreForeignKeys(db);
     }
+  }
+
+  async #restoreForeignKeys(db: Kysely<unknown>): Promise<void> {
+    const previous = this.#foreignKeys;
+    this.#foreignKeys = undefined;
+    if (previous !== undefined) await sql.raw(`PRAGMA foreign_keys = ${previous ? "ON" : "OFF"}`).execute(db);
+  }
+
+  /**
+   * Just before a rebuild checks that the application's own indexes and triggers on the table are
+   * back, makes them again from the text the rebuild saved (sqlite_schema's, as the application
+   * wrote it), in their order. Only CREATE INDEX and CREATE TRIGGER text is run, one statement each.
+   */
+  async executeStatement(db: Kysely<unknown>, statement: string): Promise<void> {
+    if (isDependentsCheck(statement)) {
+      const saved = await sql<{ sql: string }>`SELECT sql FROM temp.${sql.raw(quoteIdentifier(REBUILD_DEPENDENTS))} WHERE name NOT IN (SELECT name FROM main.sqlite_schema) ORDER BY rowid`.execute(db);
+      for (const { sql: text } of saved.rows) {
+        if (/^\s*CREATE\s+(UNIQUE\s+)?(INDEX|TRIGGER)\b/i.test(text)) await sql.raw(text).execute(db);
+      }
+    }
+    await sql.raw(statement).execute(db);
   }
 
   isBusy(error: unknown): boolean {
@@ -103,6 +137,7 @@ export class SqliteSession implements TransactionalSession {
       if (!/no transaction is active/i.test((error as Error).message)) throw error;
     } finally {
       await sql.raw(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`).execute(db);
+      await this.#restoreForeignKeys(db);
     }
   }
 
