@@ -198,8 +198,20 @@ export class SqliteSession implements TransactionalSession {
   }
 }
 
-/** The SQLite dialect: renderer, session, introspector, and the DELETE behind `cleanupExpiredSessions()`. */
-export function sqliteDialect(filename: string, options: { onDisk?: boolean } = {}): Dialect & { session: SqliteSession } {
+/** How many sessions one batch of the cleanup deletes, unless the migrator is told otherwise. */
+export const CLEANUP_BATCH_SIZE = 1000;
+
+export interface SqliteDialectOptions {
+  /** The migrator opened the file by path: reads must not create it. */
+  onDisk?: boolean;
+  /** Sessions deleted per transaction by `cleanupExpiredSessions()`; default {@link CLEANUP_BATCH_SIZE}. */
+  cleanupBatchSize?: number;
+  /** How long a batch of the cleanup waits for another connection's write, in ms; default 60 000. */
+  lockTimeoutMs?: number;
+}
+
+/** The SQLite dialect: renderer, session, introspector, and the DELETEs behind `cleanupExpiredSessions()`. */
+export function sqliteDialect(filename: string, options: SqliteDialectOptions = {}): Dialect & { session: SqliteSession } {
   const renderer = new SqliteRenderer();
   const session = new SqliteSession(renderer, filename, options);
   return {
@@ -213,8 +225,29 @@ export function sqliteDialect(filename: string, options: { onDisk?: boolean } = 
           hint: "Check the path, or create the schema first with up.",
         });
       }
-      const result = await sql.raw(renderer.cleanupStatement(model.cleanupExpiredSessions)).execute(db);
-      return Number(result.numAffectedRows ?? 0n);
+      // In batches, each its own transaction: between two, the application's logins and session
+      // updates write. A batch that finds the database busy deletes nothing and is tried again, so
+      // the total stays right.
+      const batchSize = options.cleanupBatchSize ?? CLEANUP_BATCH_SIZE;
+      const batch = renderer.cleanupBatchStatement(model.cleanupExpiredSessions, batchSize);
+      let total = 0;
+      for (;;) {
+        let deleted = 0;
+        await pollForLock(
+          async () => {
+            try {
+              deleted = Number((await sql.raw(batch).execute(db)).numAffectedRows ?? 0n);
+              return true;
+            } catch (error) {
+              if (session.isBusy(error)) return false;
+              throw error;
+            }
+          },
+          { timeoutMs: options.lockTimeoutMs ?? 60_000, pollMs: LOCK_POLL_MS, describeHolder: async () => ({ description: `another connection writing to ${filename} (SQLite does not say which)` }) },
+        );
+        total += deleted;
+        if (deleted < batchSize) return total;
+      }
     },
   };
 }

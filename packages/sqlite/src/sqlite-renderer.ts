@@ -89,9 +89,19 @@ export class SqliteRenderer implements DialectRenderer {
     return [];
   }
 
-  /** The DELETE behind `cleanupExpiredSessions()`. */
+  /** The DELETE behind `cleanupExpiredSessions()`, all at once: for people who run it as SQL. */
   cleanupStatement(routine: CleanupExpiredSessionsRoutine): string {
-    return `DELETE FROM ${q(routine.table)} WHERE ${q(routine.expiresAt)} <= ${SQL_NOW} OR ${q(routine.active)} = 0`;
+    return `DELETE FROM ${q(routine.table)} WHERE ${cleanupCondition(routine)}`;
+  }
+
+  /**
+   * One batch of `cleanupExpiredSessions()`: at most `limit` of the sessions to delete, picked by
+   * rowid. Each runs as a transaction of its own, so SQLite's write lock is held for one batch at
+   * a time, not for the whole cleanup; the cleanup repeats it until a batch deletes fewer.
+   */
+  cleanupBatchStatement(routine: CleanupExpiredSessionsRoutine, limit: number): string {
+    const table = q(routine.table);
+    return `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${cleanupCondition(routine)} LIMIT ${Math.trunc(limit)})`;
   }
 
   /**
@@ -270,6 +280,10 @@ export class SqliteRenderer implements DialectRenderer {
   private inlineReference(fk: ForeignKey): string {
     return `REFERENCES ${q(fk.references.table)} (${columnList(fk.references.columns)}) ON DELETE ${referentialAction(fk.onDelete)}`;
   }
+}
+
+function cleanupCondition(routine: CleanupExpiredSessionsRoutine): string {
+  return `${q(routine.expiresAt)} <= ${SQL_NOW} OR ${q(routine.active)} = 0`;
 }
 
 /** Where a rebuild keeps the application's own indexes and triggers on the table while it is rebuilt. */
