@@ -14,7 +14,7 @@ export type { Dialect } from "./dialect/dialect.js";
 export type { DialectRenderer, SchemaModel } from "./dialect/renderer.js";
 export type { SchemaIntrospector } from "./dialect/introspector.js";
 export type {
-  CheckSnapshot, ColumnSnapshot, ForeignKeySnapshot, IndexSnapshot, KeySnapshot, RoutineSnapshot, SchemaSnapshot, TableSnapshot, ViewSnapshot,
+  CheckSnapshot, ColumnSnapshot, ForeignKeySnapshot, HookSnapshot, IndexSnapshot, KeySnapshot, RoutineSnapshot, SchemaSnapshot, TableSnapshot, ViewSnapshot,
 } from "./model/snapshot.js";
 export { compareSchemas, hasMatchingIndex, type CompareOptions, type DriftKind, type Finding } from "./drift/compare.js";
 export type { ApplyMode, MigrationSession, PerStatementSession, TransactionalSession } from "./dialect/session.js";

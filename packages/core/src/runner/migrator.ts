@@ -3,7 +3,7 @@ import type { Dialect } from "../dialect/dialect.js";
 import { compareSchemas, type Finding } from "../drift/compare.js";
 import { InvalidOptionsError, LockTimeoutError, MigrateError, MigrationFailedError, PlanChangedError, UnsafeColumnError } from "../errors.js";
 import { migrationChecksum } from "../migrations/checksum.js";
-import type { Extension, ResolvedSchema } from "../migrations/extensions.js";
+import { checkedOwnObjects, type Extension, type ResolvedSchema } from "../migrations/extensions.js";
 import { coreMigrations } from "../migrations/core-migrations.js";
 import type { Migration } from "../migrations/operations.js";
 import { modelsBefore, renderBothWays } from "../migrations/replay.js";
@@ -144,11 +144,20 @@ export interface MigratorOptions {
   extensions?: readonly Extension[];
   /** How long `up`/`down` wait for another run's lock. Default 60 000 ms. */
   lockTimeoutMs?: number;
+  /**
+   * Triggers, rules and policies of the application's own on the schema's tables (`"users.audit_email"`)
+   * and routines of its own (`"audit_email"`): `check` and adoption accept them. Any other one is an
+   * error, since code that runs on every change to a table can copy what it holds. Extensions can
+   * list theirs too (`defineExtension({ ownObjects })`).
+   */
+  ownObjects?: readonly string[];
 }
 
 export interface RunnerOptions {
   /** How long to wait for another run's lock before giving up. Default 60 s. */
   lockTimeoutMs?: number;
+  /** See {@link MigratorOptions.ownObjects}. */
+  ownObjects?: readonly string[];
   /** Called when `close()` is called, to end connections the adapter opened. */
   onClose?: () => Promise<void>;
 }
@@ -214,6 +223,13 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
   if (!Number.isFinite(lockTimeoutMs) || lockTimeoutMs < 0) {
     throw new InvalidOptionsError(`lockTimeoutMs must be a number of milliseconds, not ${String(options.lockTimeoutMs)}.`);
   }
+  let ownList: readonly string[];
+  try {
+    ownList = options.ownObjects === undefined ? [] : checkedOwnObjects("ownObjects", options.ownObjects);
+  } catch (error) {
+    throw new InvalidOptionsError((error as Error).message);
+  }
+  const ownObjects: ReadonlySet<string> = new Set([...schema.ownObjects, ...ownList]);
   const { migrations } = schema;
   const plan = new Plan(migrations, new Map(migrations.map((m) => [m.id, migrationChecksum(m)])));
   const ledger = new Ledger(session, renderer);
@@ -280,7 +296,7 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
     if (fresh.length === 0) return [];
     const columns = await introspector.columns(conn);
     if (fresh.every((m) => anyDataObjectExists(m, columns) === false)) return fresh.map((migration) => ({ kind: "apply", migration }));
-    return planAdoption(renderer, migrations, fresh, await introspector.introspect(conn));
+    return planAdoption(renderer, migrations, fresh, await introspector.introspect(conn), ownObjects);
   }
 
   /** Records an adopted migration, after the statements that bring what holds no data to the model. */
@@ -411,7 +427,7 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
       // What a pending migration of which nothing exists yet will create is pending, not missing; a
       // pending migration whose tables exist in part (a hand-made database) is judged in full.
       const willRun = pending.filter((m) => nothingOfItExists(m, live));
-      const findings = compareSchemas(renderer.describe(schema), live, { ignore: new Set([ledgerTable.name, ...(session.ownTables ?? [])]), ...(options.all ? { all: true } : {}) })
+      const findings = compareSchemas(renderer.describe(schema), live, { ignore: new Set([ledgerTable.name, ...(session.ownTables ?? [])]), ownObjects, ...(options.all ? { all: true } : {}) })
         .filter((f) => !madeBy(willRun, f));
       const defined = new Set(migrations.map((m) => m.id));
       const unknown = entries.filter((e) => !defined.has(e.id)).map((e) => e.id);
