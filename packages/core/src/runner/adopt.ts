@@ -23,8 +23,7 @@ export class AdoptionRefusedError extends MigrateError {
       {
         hint:
           "Make each listed object match the model (add the column, change the type, add the foreign key) and run again; " +
-          "or move the data to new tables and let up create them; a trigger, rule or policy that is the application's own is accepted once listed in ownObjects; " +
-          "better-auth-migrate check lists every difference.",
+          "or move the data to new tables and let up create them; better-auth-migrate check lists every difference.",
       },
     );
     this.findings = findings;
@@ -116,10 +115,7 @@ function adoptionStatements(renderer: DialectRenderer, migration: Migration, bef
   return statements;
 }
 
-/** Findings about code that runs when a table is touched: triggers, rules, policies. */
-const HOOK_KINDS: ReadonlySet<Finding["kind"]> = new Set(["trigger", "rule", "policy"]);
-
-export function planAdoption(renderer: DialectRenderer, all: readonly Migration[], pending: readonly Migration[], live: SchemaSnapshot, ownObjects: ReadonlySet<string> = new Set()): Adoption[] {
+export function planAdoption(renderer: DialectRenderer, all: readonly Migration[], pending: readonly Migration[], live: SchemaSnapshot): Adoption[] {
   const after = tablesAfter(all);
   const before = modelsBefore(all);
   const refusals: Finding[] = [];
@@ -134,14 +130,14 @@ export function planAdoption(renderer: DialectRenderer, all: readonly Migration[
     const expected = renderer.describe({ tables: [...new Set(objects.map((o) => o.table))].map((name) => tables.get(name)!).filter(Boolean), views: [], routines: [] });
     const added = new Set(objects.filter((o) => o.column).map((o) => `${o.table}.${o.column}`));
     const created = new Set(objects.filter((o) => !o.column).map((o) => o.table));
-    const differences = compareSchemas(expected, live, { ownObjects }).filter(
+    // Triggers, rules and policies of theirs do not stop adoption (refusing would not stop them
+    // running); `check` reports each one until it is dropped or marked as the application's own.
+    const differences = compareSchemas(expected, live).filter(
       (f) =>
         f.severity === "error" &&
-        // A table is not adopted with code of someone else's running on every change to it (a
-        // trigger copying what it holds), unless the application says that code is its own.
-        ((f.holdsData || HOOK_KINDS.has(f.kind)) &&
-          // Tables this migration creates are judged whole; for tables it adds columns to, only those columns.
-          (created.has(f.object) || (f.kind === "column" && added.has(`${f.object}.${f.name}`)) || (f.kind === "table" && objects.some((o) => o.table === f.object)))),
+        f.holdsData &&
+        // Tables this migration creates are judged whole; for tables it adds columns to, only those columns.
+        (created.has(f.object) || (f.kind === "column" && added.has(`${f.object}.${f.name}`)) || (f.kind === "table" && objects.some((o) => o.table === f.object))),
     );
     if (differences.length > 0) {
       refusals.push(...differences);
