@@ -88,5 +88,5 @@ export function createMigrator<DB = unknown>(options: SqliteMigratorOptions<DB>)
     ...(cleanupBatchSize !== undefined ? { cleanupBatchSize } : {}),
     ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
   });
-  return createRunner(dialect, db, schema, { lockTimeoutMs: options.lockTimeoutMs, onClose });
+  return createRunner(dialect, db, schema, { lockTimeoutMs: options.lockTimeoutMs, ownObjects: options.ownObjects, onClose });
 }
