@@ -107,7 +107,7 @@ describe("table rebuilds on SQLite", () => {
       expect(applicationState()).toEqual(kept);
       // The connection enforces foreign keys again once the run is over.
       expect(database.pragma("foreign_keys", { simple: true })).toBe(1);
-      await compat.down({ steps: 1 });
+      await compat.down({ steps: 1, allowDataLoss: true });
       expect(applicationState()).toEqual(kept);
       await compat.up();
     } finally {
@@ -172,7 +172,7 @@ describe("table rebuilds on SQLite", () => {
       codes.exec("INSERT INTO verification (id, identifier, value, expires_at) VALUES ('v1', 'a@example.com', 'x', '2100-01-01T00:00:00.000Z'); INSERT INTO app_codes (verification_id) VALUES ('v1')");
       codes.close();
       // down drops verification: with foreign keys enforced that would delete app_codes' row.
-      await expect(compat.down({ steps: 1 })).rejects.toThrow(/other tables have rows that reference verification; drop refused/);
+      await expect(compat.down({ steps: 1, allowDataLoss: true })).rejects.toThrow(/other tables have rows that reference verification; drop refused/);
     } finally {
       await compat.close();
     }
@@ -189,7 +189,7 @@ describe("table rebuilds on SQLite", () => {
     try {
       await migrator.up();
       expect(applicationState().sessions).toBe(2);
-      await migrator.down({ steps: 1 });
+      await migrator.down({ steps: 1, allowDataLoss: true });
     } finally {
       await migrator.close();
     }
