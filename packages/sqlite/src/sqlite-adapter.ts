@@ -1,4 +1,4 @@
-import { DatabaseAccessError, type Dialect, LockTimeoutError, type LockWait, emptyModel, ledgerTable, pollForLock, schema as model, type TransactionalSession } from "@better-auth/migrate-core";
+import { DatabaseAccessError, type Dialect, MigrateError, LockTimeoutError, type LockWait, emptyModel, ledgerTable, pollForLock, schema as model, type TransactionalSession } from "@better-auth/migrate-core";
 import { existsSync } from "node:fs";
 import { type Kysely, sql } from "kysely";
 import { SqliteIntrospector } from "./sqlite-introspector.js";
@@ -49,7 +49,9 @@ export class SqliteSession implements TransactionalSession {
     // Opening a missing file would create it: `status` and `down` must leave no file behind.
     if (this.fileMissing()) return undefined;
     const { rows } = await sql<{ name: string }>`SELECT name FROM pragma_table_info(${ledgerTable.name})`.execute(db);
-    return rows.length === 0 ? undefined : rows.map((r) => r.name);
+    if (rows.length === 0) return undefined;
+    await refuseForeignLedger(db);
+    return rows.map((r) => r.name);
   }
 
   async createLedger(db: Kysely<unknown>): Promise<void> {
@@ -196,6 +198,24 @@ export class SqliteSession implements TransactionalSession {
   readTimestamp(value: unknown): Date {
     return new Date(String(value));
   }
+}
+
+/**
+ * A ledger that runs code when it is written to was not made by this tool: every migration writes
+ * a row, so a trigger on it (or a view under its name, written through INSTEAD OF triggers) would
+ * run whatever its maker put there, with each run. Refused, naming what is wrong; never written to.
+ */
+async function refuseForeignLedger(db: Kysely<unknown>): Promise<void> {
+  const name = ledgerTable.name;
+  const { rows } = await sql<{ type: string; name: string }>`
+    SELECT type, name FROM main.sqlite_schema WHERE (type = 'view' AND name = ${name} COLLATE NOCASE) OR (type = 'trigger' AND tbl_name = ${name} COLLATE NOCASE) ORDER BY name`.execute(db);
+  if (rows.length === 0) return;
+  const view = rows.some((r) => r.type === "view");
+  const triggers = rows.filter((r) => r.type === "trigger").map((r) => r.name);
+  const what = [...(view ? ["it is a view"] : []), ...(triggers.length > 0 ? [`it has trigger${triggers.length === 1 ? "" : "s"} ${triggers.join(", ")}`] : [])].join(", and ");
+  throw new MigrateError("FOREIGN_LEDGER", `${name} was not made by better-auth-migrate: ${what}, which would run with every migration it records.`, {
+    hint: `Drop ${view ? "the view" : "the triggers"} if ${view ? "it is" : "they are"} yours and you know what ${view ? "it does" : "they do"}; better-auth-migrate writes to its ledger only when nothing else runs with it.`,
+  });
 }
 
 /** How many sessions one batch of the cleanup deletes, unless the migrator is told otherwise. */

@@ -52,7 +52,7 @@ interface TestDatabase {
   run(statements: readonly string[]): Promise<void>;
   migrate(extensions?: readonly Extension[]): Promise<void>;
   introspect(): Promise<SchemaSnapshot>;
-  check(extensions?: readonly Extension[], options?: { all?: boolean }): Promise<Finding[]>;
+  check(extensions?: readonly Extension[], options?: { all?: boolean; ownObjects?: ReadonlySet<string> }): Promise<Finding[]>;
 }
 
 let dir: string;
