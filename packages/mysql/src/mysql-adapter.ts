@@ -7,6 +7,7 @@ import { MysqlIntrospector } from "./mysql-introspector.js";
 import { columnType, MysqlRenderer, SESSION_SETUP_SQL } from "./mysql-renderer.js";
 import { normalizeColumnType } from "./mysql-normal-form.js";
 import { CLUSTER_LOCK_TABLE, ClusterLock, isGaleraNode } from "./mysql-cluster-lock.js";
+import { BORROW_SQL, GIVE_BACK_SQL } from "./mysql-borrowed-pool.js";
 
 export { SESSION_SETUP_SQL };
 
@@ -35,8 +36,9 @@ export class MysqlSession implements PerStatementSession {
   readonly #renderer: MysqlRenderer;
   readonly #target: MysqlTarget;
   /**
-   * Connections the adapter did not open (a pool or Kysely instance passed in) get the session
-   * settings for the run and their own back afterwards.
+   * Connections of a Kysely instance passed in: the one that holds the lock gets the session
+   * settings for the run and its own back afterwards. (A mysql2 pool passed in is wrapped so that
+   * every connection taken from it does: see mysql-borrowed-pool.ts.)
    */
   readonly #borrowedConnections: boolean;
   /** Whether the server is a Galera node: found out when the lock is first taken. */
@@ -67,10 +69,7 @@ export class MysqlSession implements PerStatementSession {
     this.#onCluster ??= await isGaleraNode(db);
     if (this.#onCluster) await this.#clusterLock.acquire(db, timeoutMs, onWait);
     else await this.#getLock(db, timeoutMs, onWait);
-    if (this.#borrowedConnections) {
-      await sql.raw(`SET @better_auth_sql_mode = @@SESSION.sql_mode, @better_auth_time_zone = @@SESSION.time_zone`).execute(db);
-      await sql.raw(SESSION_SETUP_SQL).execute(db);
-    }
+    if (this.#borrowedConnections) await sql.raw(BORROW_SQL).execute(db);
   }
 
   async #getLock(db: Kysely<unknown>, timeoutMs: number, onWait?: (wait: LockWait) => void): Promise<void> {
@@ -103,9 +102,7 @@ export class MysqlSession implements PerStatementSession {
   }
 
   async releaseLock(db: Kysely<unknown>): Promise<void> {
-    if (this.#borrowedConnections) {
-      await sql.raw("SET SESSION sql_mode = @better_auth_sql_mode, time_zone = @better_auth_time_zone").execute(db);
-    }
+    if (this.#borrowedConnections) await sql.raw(GIVE_BACK_SQL).execute(db);
     if (this.#onCluster) await this.#clusterLock.release(db);
     else await sql`SELECT RELEASE_LOCK(${sql.raw(LOCK_NAME_SQL)})`.execute(db);
   }

@@ -8,14 +8,17 @@ import {
 } from "./mysql-normal-form.js";
 import { quoteIdentifier as q, quoteLiteral } from "./mysql-quote.js";
 
+/** The assignments of {@link SESSION_SETUP_SQL}, for statements that set more. */
+export const SESSION_SETTINGS =
+  "sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00'";
+
 /**
  * What every connection the adapter opens runs first. Strict mode, so that a NOT NULL column is
  * never filled with '' or a zero date in silence; UTC, because DATETIME keeps no time zone and
  * `CURRENT_TIMESTAMP` (defaults, ON UPDATE) follows the session's. Run the same on the connections
  * of an application that writes to these tables.
  */
-export const SESSION_SETUP_SQL =
-  "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00'";
+export const SESSION_SETUP_SQL = `SET SESSION ${SESSION_SETTINGS}`;
 
 /** The current instant in UTC with milliseconds, whatever the session's time zone (view, cleanup). */
 export const SQL_UTC_NOW = "UTC_TIMESTAMP(3)";
