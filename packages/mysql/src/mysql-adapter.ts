@@ -1,7 +1,7 @@
 import {
   type Column, type DatabaseAccessError, type Dialect, emptyModel, ledgerTable, type LockHolder, type LockWait, type Operation, type PerStatementSession, pollForLock, schema as model,
 } from "@better-auth/migrate-core";
-import { type Kysely, sql } from "kysely";
+import { CompiledQuery, type Kysely, sql } from "kysely";
 import { type MysqlTarget, translateMysqlError } from "./mysql-errors.js";
 import { MysqlIntrospector } from "./mysql-introspector.js";
 import { columnType, MysqlRenderer, SESSION_SETUP_SQL } from "./mysql-renderer.js";
@@ -164,7 +164,38 @@ export class MysqlSession implements PerStatementSession {
   }
 }
 
-/** The MySQL dialect: renderer, session, introspector, and the DELETE behind `cleanupExpiredSessions()`. */
+/**
+ * How many sessions one cleanup batch deletes: the most rows one transaction of the cleanup locks.
+ * Each batch is a DELETE by primary key that commits on its own, so a batch holds its locks for
+ * the time it takes to delete this many rows, and never locks an active session or a gap.
+ */
+export const CLEANUP_BATCH_SIZE = 1000;
+
+/**
+ * `cleanupExpiredSessions()`: deletes in batches, walking the sessions once in key order (each step
+ * reads the next keys without locking, then deletes those by key), and returns the total. One
+ * DELETE of every expired session would lock every row it scans, active ones and the gaps between
+ * them included, for as long as it runs: sign-ins and session updates would wait for all of it.
+ */
+async function deleteInBatches(renderer: MysqlRenderer, db: Kysely<unknown>): Promise<number> {
+  const routine = model.cleanupExpiredSessions;
+  // The sessions' primary key is one column (id).
+  const key = model.sessions.primaryKey.columns[0]!;
+  let deleted = 0;
+  let after: unknown;
+  for (;;) {
+    const select = renderer.cleanupBatchKeys(routine, key, CLEANUP_BATCH_SIZE, after !== undefined);
+    const { rows } = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(select, after === undefined ? [] : [after]));
+    if (rows.length === 0) return deleted;
+    const keys = rows.map((r) => r[key]);
+    const result = await db.executeQuery(CompiledQuery.raw(renderer.cleanupBatchDelete(routine, key, keys.length), keys));
+    deleted += Number(result.numAffectedRows ?? 0n);
+    if (rows.length < CLEANUP_BATCH_SIZE) return deleted;
+    after = keys[keys.length - 1];
+  }
+}
+
+/** The MySQL dialect: renderer, session, introspector, and the batched DELETE behind `cleanupExpiredSessions()`. */
 export function mysqlDialect(
   target: MysqlTarget = {},
   options: { borrowedConnections?: boolean; connections?: Kysely<unknown>; leaseMs?: number } = {},
@@ -178,9 +209,6 @@ export function mysqlDialect(
       ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
     }),
     introspector: new MysqlIntrospector(),
-    async cleanupExpiredSessions(db) {
-      const result = await sql.raw(renderer.cleanupStatement(model.cleanupExpiredSessions)).execute(db);
-      return Number(result.numAffectedRows ?? 0n);
-    },
+    cleanupExpiredSessions: (db) => deleteInBatches(renderer, db),
   };
 }

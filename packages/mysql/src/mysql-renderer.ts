@@ -94,9 +94,28 @@ export class MysqlRenderer implements DialectRenderer {
     return ["SET NAMES utf8mb4", SESSION_SETUP_SQL];
   }
 
-  /** The DELETE behind `cleanupExpiredSessions()`. */
+  /** The DELETE behind `cleanupExpiredSessions()`, all at once (for a client's own use; the adapter deletes in batches). */
   cleanupStatement(routine: CleanupExpiredSessionsRoutine): string {
-    return `DELETE FROM ${q(routine.table)} WHERE ${q(routine.expiresAt)} <= ${SQL_UTC_NOW} OR NOT ${q(routine.active)}`;
+    return `DELETE FROM ${q(routine.table)} WHERE ${cleanupCondition(routine)}`;
+  }
+
+  /**
+   * The batched cleanup, step one: the keys of the next `size` sessions to delete, in key order,
+   * after the key bound to `?` (the first batch binds nothing). A plain SELECT: a consistent read
+   * that locks nothing.
+   */
+  cleanupBatchKeys(routine: CleanupExpiredSessionsRoutine, key: string, size: number, after: boolean): string {
+    const from = after ? `${q(key)} > ? AND ` : "";
+    return `SELECT ${q(key)} FROM ${q(routine.table)} WHERE ${from}(${cleanupCondition(routine)}) ORDER BY ${q(key)} LIMIT ${size}`;
+  }
+
+  /**
+   * Step two: deletes `count` sessions by key (bound to the `?`), those still expired or inactive
+   * (one may have been renewed since step one). Lookups by primary key lock those rows only, not the
+   * gaps between them: sign-ins insert meanwhile.
+   */
+  cleanupBatchDelete(routine: CleanupExpiredSessionsRoutine, key: string, count: number): string {
+    return `DELETE FROM ${q(routine.table)} WHERE ${q(key)} IN (${Array.from({ length: count }, () => "?").join(", ")}) AND (${cleanupCondition(routine)})`;
   }
 
   /**
@@ -210,6 +229,11 @@ export class MysqlRenderer implements DialectRenderer {
     return `ALTER TABLE ${q(table)}\n  ${parts.join(",\n  ")}`;
   }
 
+}
+
+/** A session the cleanup deletes: expired (compared in UTC, whatever the session's zone) or inactive. */
+function cleanupCondition(routine: CleanupExpiredSessionsRoutine): string {
+  return `${q(routine.expiresAt)} <= ${SQL_UTC_NOW} OR NOT ${q(routine.active)}`;
 }
 
 function columnDefinition(column: Column): string {
