@@ -8,6 +8,7 @@ import { columnType, MysqlRenderer, SESSION_SETUP_SQL } from "./mysql-renderer.j
 import { normalizeColumnType } from "./mysql-normal-form.js";
 import { CLUSTER_LOCK_TABLE, ClusterLock, isGaleraNode } from "./mysql-cluster-lock.js";
 import { BORROW_SQL, GIVE_BACK_SQL } from "./mysql-borrowed-pool.js";
+import { quoteIdentifier as q } from "./mysql-quote.js";
 
 export { SESSION_SETUP_SQL };
 
@@ -15,10 +16,32 @@ const LOCK_POLL_MS = 50;
 
 
 /**
- * The lock name: one per database. GET_LOCK names are server-wide and at most 64 characters; a
- * database name too long to fit is replaced by its MD5.
+ * The table that keeps the secret part of the lock's name. GET_LOCK names are server-wide: any
+ * account may take any name, even one without rights on the database. A name made of the
+ * database's name alone could be held by such an account to stall every deploy; this table's
+ * random key is readable only by accounts with rights on the database.
  */
-const LOCK_NAME_SQL = "IF(CHAR_LENGTH(DATABASE()) <= 44, CONCAT('better_auth_migrate:', DATABASE()), CONCAT('better_auth_migrate:', MD5(DATABASE())))";
+export const LOCK_KEY_TABLE = "better_auth_migrations_lock_key";
+
+/**
+ * Creates the lock key where it is missing; safe when several runners do it at once (the table is
+ * created once, the first insert wins, the others change nothing). Run before each GET_LOCK, outside
+ * the lock: the lock cannot be named before the key exists.
+ */
+export const LOCK_KEY_SETUP: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS ${q(LOCK_KEY_TABLE)} (\n` +
+    "  `id` TINYINT NOT NULL,\n  `lock_key` CHAR(64) NOT NULL,\n  PRIMARY KEY (`id`)\n" +
+    ") ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin COMMENT = 'The secret part of the name of the migration lock of better-auth-migrate. Do not edit.'",
+  `INSERT INTO ${q(LOCK_KEY_TABLE)} (id, lock_key) VALUES (1, HEX(RANDOM_BYTES(32))) ON DUPLICATE KEY UPDATE id = id`,
+];
+
+/**
+ * The lock name: one per database, 60 characters (GET_LOCK takes 64 at most): a hash of the
+ * database's name and its lock key. Computed by the server, so that the name itself never appears in
+ * a statement's text (processlist).
+ */
+export const LOCK_NAME_SQL =
+  `CONCAT('better_auth_migrate:', LEFT(SHA2(CONCAT(DATABASE(), ':', (SELECT lock_key FROM ${q(LOCK_KEY_TABLE)} WHERE id = 1)), 256), 40))`;
 
 /**
  * MySQL's and MariaDB's migration session: DDL commits statement by statement, so the runner
@@ -44,8 +67,8 @@ export class MysqlSession implements PerStatementSession {
   /** Whether the server is a Galera node: found out when the lock is first taken. */
   #onCluster: boolean | undefined;
   readonly #clusterLock: ClusterLock;
-  /** The lock table a Galera cluster needs besides the ledger. */
-  readonly ownTables = [CLUSTER_LOCK_TABLE];
+  /** The lock table a Galera cluster needs besides the ledger, and the key of the lock's name elsewhere. */
+  readonly ownTables = [CLUSTER_LOCK_TABLE, LOCK_KEY_TABLE];
 
   constructor(renderer: MysqlRenderer, target: MysqlTarget, options: { borrowedConnections: boolean; connections?: Kysely<unknown>; leaseMs?: number }) {
     this.#renderer = renderer;
@@ -66,15 +89,22 @@ export class MysqlSession implements PerStatementSession {
   }
 
   async acquireLock(db: Kysely<unknown>, timeoutMs: number, onWait?: (wait: LockWait) => void): Promise<void> {
-    this.#onCluster ??= await isGaleraNode(db);
-    if (this.#onCluster) await this.#clusterLock.acquire(db, timeoutMs, onWait);
-    else await this.#getLock(db, timeoutMs, onWait);
+    // Settings first: the lock key's insert must commit at once, even on a connection with autocommit off.
     if (this.#borrowedConnections) await sql.raw(BORROW_SQL).execute(db);
+    try {
+      this.#onCluster ??= await isGaleraNode(db);
+      if (this.#onCluster) await this.#clusterLock.acquire(db, timeoutMs, onWait);
+      else await this.#getLock(db, timeoutMs, onWait);
+    } catch (error) {
+      if (this.#borrowedConnections) await sql.raw(GIVE_BACK_SQL).execute(db).catch(() => undefined);
+      throw error;
+    }
   }
 
   async #getLock(db: Kysely<unknown>, timeoutMs: number, onWait?: (wait: LockWait) => void): Promise<void> {
     // GET_LOCK with no wait, polled: waiting never holds a server thread, the timeout is ours, and
     // between attempts the wait can say whom it waits for.
+    for (const statement of LOCK_KEY_SETUP) await sql.raw(statement).execute(db);
     await pollForLock(
       async () => {
         const { rows } = await sql<{ locked: number | null }>`SELECT GET_LOCK(${sql.raw(LOCK_NAME_SQL)}, 0) AS locked`.execute(db);
