@@ -1,10 +1,9 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import type { Extension, Finding, MigrationEvent, MigrationStatus, Migrator } from "@better-auth/migrate-core";
 import { type AdapterModule, loadAdapter } from "./adapters.js";
 import { CliError } from "./cli-error.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import type { Output } from "./output.js";
+import { writeExport } from "./sql-export.js";
 import type { Target } from "./target.js";
 
 export interface CommandContext {
@@ -131,14 +130,10 @@ export const sqlText: Command = (ctx) =>
   withMigrator(ctx, async (migrator) => {
     const direction = ctx.options.down ? "down" : "up";
     if (ctx.options.out) {
-      const files = migrator.sqlFiles();
-      for (const file of files) {
-        const path = join(ctx.options.out, file.name);
-        mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(path, file.sql);
-      }
-      ctx.out.say(`Wrote ${plural(files.length, "file")} to ${ctx.options.out}: up/ applies in name order, down/ undoes in name order.`, "stderr");
-      ctx.out.result({ dialect: ctx.target.dialect, out: ctx.options.out, files: files.map((f) => f.name) });
+      const { written, removed } = writeExport(ctx.options.out, migrator.sqlFiles());
+      const cleared = removed.length > 0 ? ` (removed ${plural(removed.length, "file")} of an earlier export that this one does not have)` : "";
+      ctx.out.say(`Wrote ${plural(written.length, "file")} to ${ctx.options.out}${cleared}: up/ applies in name order, down/ undoes in name order.`, "stderr");
+      ctx.out.result({ dialect: ctx.target.dialect, out: ctx.options.out, files: written, removed });
       return EXIT.OK;
     }
     const text = migrator.sql({ direction });

@@ -1,6 +1,8 @@
 import Database from "better-sqlite3";
 import { spawn } from "node:child_process";
+import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
+import { run } from "../src/main.js";
 
 export const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 
@@ -39,4 +41,23 @@ export function tablesIn(file: string): string[] {
   } finally {
     db.close();
   }
+}
+
+/**
+ * Runs the CLI's `run` in this process, as the command line would, with no terminal: fast, and what
+ * it prints is collected. Relative SQLite paths resolve against this process's directory: give
+ * absolute ones.
+ */
+export async function runInProcess(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  let stdout = "";
+  let stderr = "";
+  const stdin = Readable.from([]) as Readable & { isTTY?: boolean };
+  const code = await run(args, {
+    env: { ...options.env },
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    stdin,
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  });
+  return { code, stdout, stderr };
 }
