@@ -1,6 +1,6 @@
 import type { Extension, Finding, MigrationEvent, MigrationStatus, Migrator } from "@better-auth/migrate-core";
 import { type AdapterModule, loadAdapter } from "./adapters.js";
-import { CliError } from "./cli-error.js";
+import { CliError, errorCodeOf } from "./cli-error.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import type { Output } from "./output.js";
 import { writeExport } from "./sql-export.js";
@@ -179,9 +179,28 @@ export const baseline: Command = (ctx) =>
     return EXIT.OK;
   });
 
+/**
+ * A raw driver error from cleanup on a database where no migration is applied ("relation sessions
+ * does not exist", PostgreSQL's "function … does not exist … add explicit type casts") is said as
+ * what it is; exit 3, as for anything pending: the database is fine, the migrations are not applied.
+ */
+async function notMigrated(migrator: Migrator, error: unknown): Promise<unknown> {
+  if (errorCodeOf(error) !== "ERROR") return error;
+  const migrations = await migrator.status().catch(() => undefined);
+  if (!migrations || migrations.some((m) => m.state !== "pending")) return error;
+  return new CliError("NOT_MIGRATED", "cleanup needs the sessions table, and no migration is applied to this database yet.", {
+    hint: "Run better-auth-migrate up first (or baseline, for tables made by hand).",
+  });
+}
+
 export const cleanup: Command = (ctx) =>
   withMigrator(ctx, async (migrator) => {
-    const deleted = await migrator.cleanupExpiredSessions();
+    let deleted: number;
+    try {
+      deleted = await migrator.cleanupExpiredSessions();
+    } catch (error) {
+      throw await notMigrated(migrator, error);
+    }
     ctx.out.say(`Deleted ${plural(deleted, "expired or inactive session")}.`);
     ctx.out.result({ database: ctx.target.display, deleted });
     return EXIT.OK;
