@@ -1,16 +1,15 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import type { Extension, Finding, MigrationEvent, MigrationStatus, Migrator } from "@better-auth/migrate-core";
 import { type AdapterModule, loadAdapter } from "./adapters.js";
-import { CliError } from "./cli-error.js";
+import { CliError, errorCodeOf } from "./cli-error.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import type { Output } from "./output.js";
+import { writeExport } from "./sql-export.js";
 import type { Target } from "./target.js";
 
 export interface CommandContext {
   target: Target;
   out: Output;
-  options: { steps?: number; check: boolean; down: boolean; yes: boolean; all: boolean; out?: string; lockTimeoutMs?: number; connectTimeoutMs?: number };
+  options: { steps?: number; check: boolean; down: boolean; yes: boolean; allowDataLoss?: boolean; all: boolean; out?: string; lockTimeoutMs?: number; connectTimeoutMs?: number };
   /** What --better-auth and --extensions add to the core migrations; undefined when neither is given. */
   extensions?: readonly Extension[] | undefined;
   /** Asks a yes/no question in the terminal; undefined when there is no terminal to ask in. */
@@ -83,17 +82,31 @@ export const up: Command = (ctx) =>
 export const down: Command = (ctx) =>
   withMigrator(ctx, async (migrator) => {
     const steps = ctx.options.steps ?? 1;
-    const doomed = (await migrator.planDown({ steps })).map((m) => m.id);
+    const planned = await migrator.planDown({ steps });
+    const doomed = planned.map((m) => m.id);
     if (doomed.length === 0) {
       ctx.out.say("Nothing to revert: no migration is applied.");
       ctx.out.result({ database: ctx.target.display, reverted: [] });
       return EXIT.OK;
     }
-    await confirmed(ctx, "down", `Revert ${doomed.join(", ")} on ${ctx.target.display}? Data in the tables it drops is lost. [y/N] `);
+    const losses = planned.flatMap((m) => m.dataLoss);
+    const lost = losses.map((l) => (l.column === undefined ? `table ${l.table} (${plural(l.rows, "row")})` : `column ${l.table}.${l.column} (${plural(l.rows, "non-null value")})`));
+    // Neither a "y" nor --yes is enough to drop data: that takes its own flag, named for it.
+    if (losses.length > 0 && !ctx.options.allowDataLoss) {
+      throw new CliError("DATA_LOSS", `Reverting ${doomed.join(", ")} would drop data: ${lost.join(", ")}. Nothing was reverted.`, {
+        hint: "Back the data up first if you need it; then run down again with --allow-data-loss.",
+      });
+    }
+    await confirmed(
+      ctx,
+      "down",
+      `Revert ${doomed.join(", ")} on ${ctx.target.display}? ${losses.length > 0 ? `It drops ${lost.join(", ")}: that data is lost.` : "It drops no table with rows and no column with values."} [y/N] `,
+    );
     const { reverted } = await migrator.down({
       steps,
       // Exactly what was confirmed, or nothing: another run may have reverted something meanwhile.
       expect: doomed,
+      ...(ctx.options.allowDataLoss ? { allowDataLoss: true } : {}),
       onProgress: reportProgress(ctx, () => "reverted"),
     });
     ctx.out.say(`${plural(reverted.length, "migration")} reverted.`);
@@ -131,14 +144,10 @@ export const sqlText: Command = (ctx) =>
   withMigrator(ctx, async (migrator) => {
     const direction = ctx.options.down ? "down" : "up";
     if (ctx.options.out) {
-      const files = migrator.sqlFiles();
-      for (const file of files) {
-        const path = join(ctx.options.out, file.name);
-        mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(path, file.sql);
-      }
-      ctx.out.say(`Wrote ${plural(files.length, "file")} to ${ctx.options.out}: up/ applies in name order, down/ undoes in name order.`, "stderr");
-      ctx.out.result({ dialect: ctx.target.dialect, out: ctx.options.out, files: files.map((f) => f.name) });
+      const { written, removed } = writeExport(ctx.options.out, migrator.sqlFiles());
+      const cleared = removed.length > 0 ? ` (removed ${plural(removed.length, "file")} of an earlier export that this one does not have)` : "";
+      ctx.out.say(`Wrote ${plural(written.length, "file")} to ${ctx.options.out}${cleared}: up/ applies in name order, down/ undoes in name order.`, "stderr");
+      ctx.out.result({ dialect: ctx.target.dialect, out: ctx.options.out, files: written, removed });
       return EXIT.OK;
     }
     const text = migrator.sql({ direction });
@@ -184,9 +193,28 @@ export const baseline: Command = (ctx) =>
     return EXIT.OK;
   });
 
+/**
+ * A raw driver error from cleanup on a database where no migration is applied ("relation sessions
+ * does not exist", PostgreSQL's "function … does not exist … add explicit type casts") is said as
+ * what it is; exit 3, as for anything pending: the database is fine, the migrations are not applied.
+ */
+async function notMigrated(migrator: Migrator, error: unknown): Promise<unknown> {
+  if (errorCodeOf(error) !== "ERROR") return error;
+  const migrations = await migrator.status().catch(() => undefined);
+  if (!migrations || migrations.some((m) => m.state !== "pending")) return error;
+  return new CliError("NOT_MIGRATED", "cleanup needs the sessions table, and no migration is applied to this database yet.", {
+    hint: "Run better-auth-migrate up first (or baseline, for tables made by hand).",
+  });
+}
+
 export const cleanup: Command = (ctx) =>
   withMigrator(ctx, async (migrator) => {
-    const deleted = await migrator.cleanupExpiredSessions();
+    let deleted: number;
+    try {
+      deleted = await migrator.cleanupExpiredSessions();
+    } catch (error) {
+      throw await notMigrated(migrator, error);
+    }
     ctx.out.say(`Deleted ${plural(deleted, "expired or inactive session")}.`);
     ctx.out.result({ database: ctx.target.display, deleted });
     return EXIT.OK;

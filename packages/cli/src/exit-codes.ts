@@ -8,11 +8,11 @@ export const EXIT = {
   FAILED: 1,
   /** Bad usage: unknown command or option, bad or unknown URL, adapter package not installed, an --extensions module that cannot be used, invalid extensions. */
   USAGE: 2,
-  /** `status --check`: migrations are pending, partly applied, changed or unknown. */
+  /** `status --check`: migrations are pending, partly applied, changed or unknown; `cleanup` before any migration is applied. */
   PENDING: 3,
   /** The database cannot be used: unreachable, connection lost, login refused, missing database, read-only, missing privilege, disk full, a pooler where a direct connection is needed. */
   DATABASE: 4,
-  /** A destructive command was not confirmed (declined, Ctrl+D, Ctrl+C, or no terminal and no --yes). */
+  /** A destructive command was not confirmed (declined, Ctrl+D, Ctrl+C, or no terminal and no --yes), or down would drop data and --allow-data-loss was not given. */
   NOT_CONFIRMED: 5,
   /** `check`: the database differs from the model (an error finding); or up/baseline refused to adopt tables that differ. */
   DRIFT: 6,
@@ -21,7 +21,18 @@ export const EXIT = {
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** The errors the CLI raises itself. */
-export type CliErrorCode = "BAD_OPTION" | "BAD_ARGUMENT" | "UNKNOWN_COMMAND" | "BAD_URL" | "UNKNOWN_SCHEME" | "ADAPTER_MISSING" | "BAD_EXTENSIONS_MODULE" | "NOT_CONFIRMED";
+export type CliErrorCode =
+  | "BAD_OPTION"
+  | "BAD_ARGUMENT"
+  | "UNKNOWN_COMMAND"
+  | "BAD_URL"
+  | "UNKNOWN_SCHEME"
+  | "ADAPTER_MISSING"
+  | "BAD_EXTENSIONS_MODULE"
+  | "NO_WORKING_DIRECTORY"
+  | "NOT_CONFIRMED"
+  | "DATA_LOSS"
+  | "NOT_MIGRATED";
 
 /** The codes of the library's and the adapters' `MigrateError`s, other than database access. */
 export type LibraryErrorCode =
@@ -40,7 +51,8 @@ export type LibraryErrorCode =
   | "INVALID_DEFAULT"
   | "INVALID_IDENTIFIER"
   | "UNSUPPORTED_BY_DIALECT"
-  | "ADOPTION_REFUSED";
+  | "ADOPTION_REFUSED"
+  | "DATA_LOSS";
 
 /** Database access problems: the library's `DatabaseAccessError` codes, and SQLite's full disk. */
 export type AccessErrorCode = DatabaseAccessProblem | "DISK_FULL";
@@ -76,6 +88,7 @@ export const ERROR_EXIT = {
   UNKNOWN_SCHEME: EXIT.USAGE,
   ADAPTER_MISSING: EXIT.USAGE,
   BAD_EXTENSIONS_MODULE: EXIT.USAGE,
+  NO_WORKING_DIRECTORY: EXIT.USAGE,
   INVALID_OPTIONS: EXIT.USAGE,
   INVALID_EXTENSION: EXIT.USAGE,
   INVALID_DEFAULT: EXIT.USAGE,
@@ -90,7 +103,10 @@ export const ERROR_EXIT = {
   NEEDS_DIRECT_CONNECTION: EXIT.DATABASE,
   DISK_FULL: EXIT.DATABASE,
 
+  NOT_MIGRATED: EXIT.PENDING,
+
   NOT_CONFIRMED: EXIT.NOT_CONFIRMED,
+  DATA_LOSS: EXIT.NOT_CONFIRMED,
 
   ADOPTION_REFUSED: EXIT.DRIFT,
 } as const satisfies Record<ErrorCode, ExitCode>;
@@ -103,8 +119,8 @@ export function isErrorCode(code: unknown): code is ErrorCode {
 const MEANING: Record<ExitCode, string> = {
   0: "success",
   1: "a migration failed, the ledger disagrees with the code, a lock wait timed out, or another failure",
-  2: "bad usage: unknown command or option, bad or unknown URL, adapter not installed, bad extensions or module",
-  3: "status --check, check: something is pending, partly applied, changed or unknown",
+  2: "bad usage: unknown command or option, bad or unknown URL, adapter not installed, bad extensions or module, deleted cwd",
+  3: "status --check, check: something is pending, partly applied, changed or unknown; cleanup before any migration",
   4: "the database cannot be used: unreachable, connection lost, login refused, no database, read-only, full, pooled where a direct connection is needed",
   5: "a destructive command was not confirmed (answer no, Ctrl+D, Ctrl+C, or no terminal and no --yes)",
   6: "check: the database differs from the model; up, baseline: hand-made tables differ, nothing changed",

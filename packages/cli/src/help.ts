@@ -35,7 +35,7 @@ const WITH_MIGRATIONS = "[--better-auth LIST] [--extensions FILE]";
 
 export const COMMANDS: Record<string, { summary: string; usage: string; details?: string }> = {
   up: { summary: "apply every pending migration", usage: `up [--url URL] [--json] ${WITH_MIGRATIONS}`, details: "Prints each migration as it is applied, with its duration. Several runners at once are safe: one applies, the others wait and find nothing to do." },
-  down: { summary: "revert the newest migrations (destructive)", usage: `down [--steps N] [--yes] [--url URL] [--json] ${WITH_MIGRATIONS}`, details: "Reverts one migration, or N with --steps. Asks first in a terminal (anything but y or yes, and Ctrl+D or Ctrl+C,\nis a no: exit status 5); without a terminal it needs --yes.\n  --steps N          how many migrations to revert (default 1)\n  --yes              do not ask" },
+  down: { summary: "revert the newest migrations (destructive)", usage: `down [--steps N] [--yes] [--allow-data-loss] [--url URL] [--json] ${WITH_MIGRATIONS}`, details: "Reverts one migration, or N with --steps. Asks first in a terminal (anything but y or yes, and Ctrl+D or Ctrl+C,\nis a no: exit status 5); without a terminal it needs --yes. A revert that would drop a table with rows\nor a column with values (password hashes, two-factor secrets, passkeys, roles) is refused (exit status 5),\nnaming each with its count, unless --allow-data-loss is given; the question then says what is lost.\n  --steps N          how many migrations to revert (default 1)\n  --yes              do not ask\n  --allow-data-loss  revert even what drops tables with rows and columns with values" },
   status: { summary: "list migrations: applied, pending, partial, changed or unknown", usage: `status [--check] [--url URL] [--json] ${WITH_MIGRATIONS}`, details: "  --check            exit with status 3 when anything is pending, partial, changed or unknown (to gate a deploy)" },
   check: {
     summary: "compare the live database with the model, table by table (changes nothing)",
@@ -64,7 +64,8 @@ export const COMMANDS: Record<string, { summary: string; usage: string; details?
       "psql -v ON_ERROR_STOP=1 -f FILE, mysql DB < FILE or sqlite3 DB < FILE.\n" +
       "  --down             the SQL that reverts everything, newest first\n" +
       "  --out DIR          write one file per migration: DIR/up/NNN_<id>.sql (apply in name order) and\n" +
-      "                     DIR/down/NNN_<id>.sql (revert in name order)\n" +
+      "                     DIR/down/NNN_<id>.sql (revert in name order); files of an earlier export that this\n" +
+      "                     one lacks are removed; anything else in up/ or down/, or a symbolic link, is refused\n" +
       "  --dialect D        render for pg, mysql or sqlite without a database URL",
   },
   cleanup: { summary: "delete expired and inactive sessions, print how many", usage: `cleanup [--url URL] [--json] ${WITH_MIGRATIONS}` },

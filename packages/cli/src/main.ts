@@ -45,6 +45,7 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
           url: { type: "string" },
           json: { type: "boolean" },
           yes: { type: "boolean", short: "y" },
+          "allow-data-loss": { type: "boolean" },
           steps: { type: "string" },
           check: { type: "boolean" },
           down: { type: "boolean" },
@@ -88,6 +89,9 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
     if ((values.out !== undefined || values.dialect !== undefined) && name !== "sql") {
       throw new CliError("BAD_OPTION", `${values.out !== undefined ? "--out" : "--dialect"} belongs to the sql command.`, { hint: "See better-auth-migrate sql --help." });
     }
+    if (values["allow-data-loss"] !== undefined && name !== "down") {
+      throw new CliError("BAD_OPTION", "--allow-data-loss belongs to the down command.", { hint: "See better-auth-migrate down --help." });
+    }
     const databaseGiven = values.url !== undefined || Boolean(io.env.DATABASE_URL);
     if (values.dialect !== undefined && databaseGiven) {
       throw new CliError("BAD_OPTION", "--dialect is for rendering without a database; the URL already names the dialect.", { hint: "Leave out either --dialect or --url/DATABASE_URL." });
@@ -97,12 +101,14 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
     if (name.startsWith("db ") && (betterAuth.length > 0 || extensionPaths.length > 0)) {
       throw new CliError("BAD_OPTION", `${betterAuth.length > 0 ? "--better-auth" : "--extensions"} chooses migrations; ${name} does not run any.`, { hint: `See better-auth-migrate ${name} --help.` });
     }
+    // Relative paths (an SQLite file, --extensions, --out) start here.
+    const cwd = io.cwd ?? workingDirectory();
     const lockTimeoutMs = positiveInteger("--lock-timeout", values["lock-timeout"], MAX_LOCK_TIMEOUT_MS);
     const connectTimeoutMs = positiveInteger("--connect-timeout", values["connect-timeout"], MAX_CONNECT_TIMEOUT_MS);
     const steps = positiveInteger("--steps", values.steps);
     const target = values.dialect !== undefined ? renderOnlyTarget(values.dialect) : resolveTarget(values.url, io.env);
     // Core comes with the adapter the URL names (its standalone build), loaded only if a flag needs it.
-    const extensions = await resolveExtensions({ betterAuth, extensions: extensionPaths }, io.cwd ?? process.cwd(), () => loadAdapter(target));
+    const extensions = await resolveExtensions({ betterAuth, extensions: extensionPaths }, cwd, () => loadAdapter(target));
     const announce = target.embedded
       ? `Using the embedded SQLite database ${target.display} (no --url or DATABASE_URL set).`
       : `Database: ${target.display}`;
@@ -113,7 +119,7 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
       target,
       extensions,
       out,
-      options: { check: values.check === true, down: values.down === true, yes: values.yes === true, all: values.all === true, ...(values.out ? { out: values.out } : {}), ...(steps ? { steps } : {}), ...(lockTimeoutMs ? { lockTimeoutMs } : {}), ...(connectTimeoutMs ? { connectTimeoutMs } : {}) },
+      options: { check: values.check === true, down: values.down === true, yes: values.yes === true, allowDataLoss: values["allow-data-loss"] === true, all: values.all === true, ...(values.out ? { out: values.out } : {}), ...(steps ? { steps } : {}), ...(lockTimeoutMs ? { lockTimeoutMs } : {}), ...(connectTimeoutMs ? { connectTimeoutMs } : {}) },
       confirm: interactive ? (question) => ask(question, io) : undefined,
     });
   } catch (error) {
@@ -131,6 +137,17 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
       ...(Array.isArray(e?.applied) ? { applied: e.applied as { id: string; durationMs: number }[] } : {}),
     });
     return exitCodeOf(error);
+  }
+}
+
+/** The process's current directory; a usage error when it was deleted (or moved) under the shell. */
+function workingDirectory(): string {
+  try {
+    return process.cwd();
+  } catch {
+    throw new CliError("NO_WORKING_DIRECTORY", "The current directory no longer exists (it was deleted or moved away).", {
+      hint: "cd to an existing directory (a relative path would resolve nowhere) and run the command again.",
+    });
   }
 }
 

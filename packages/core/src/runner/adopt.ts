@@ -130,6 +130,8 @@ export function planAdoption(renderer: DialectRenderer, all: readonly Migration[
     const expected = renderer.describe({ tables: [...new Set(objects.map((o) => o.table))].map((name) => tables.get(name)!).filter(Boolean), views: [], routines: [] });
     const added = new Set(objects.filter((o) => o.column).map((o) => `${o.table}.${o.column}`));
     const created = new Set(objects.filter((o) => !o.column).map((o) => o.table));
+    // Triggers, rules and policies of theirs do not stop adoption (refusing would not stop them
+    // running); `check` reports each one until it is dropped or marked as the application's own.
     const differences = compareSchemas(expected, live).filter(
       (f) =>
         f.severity === "error" &&
