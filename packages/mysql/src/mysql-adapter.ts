@@ -1,5 +1,5 @@
 import {
-  type Column, type DatabaseAccessError, type Dialect, emptyModel, ledgerTable, type LockHolder, type LockWait, type Operation, type PerStatementSession, pollForLock, schema as model,
+  type Column, type DatabaseAccessError, type Dialect, emptyModel, ledgerTable, type LockHolder, type LockWait, MigrateError, type Operation, type PerStatementSession, pollForLock, schema as model,
 } from "@better-auth/migrate-core";
 import { CompiledQuery, type Kysely, sql } from "kysely";
 import { type MysqlTarget, translateMysqlError } from "./mysql-errors.js";
@@ -77,11 +77,25 @@ export class MysqlSession implements PerStatementSession {
     this.#clusterLock = new ClusterLock(options.connections, options.leaseMs);
   }
 
+  /**
+   * The ledger's columns; a ledger with triggers is refused (FOREIGN_LEDGER) and never written to:
+   * a trigger runs someone else's code at each of the runner's writes (with its DEFINER's rights),
+   * and can rewrite what the ledger records. The managed schema has no triggers on MySQL.
+   */
   async ledgerColumns(db: Kysely<unknown>): Promise<readonly string[] | undefined> {
     const { rows } = await sql<{ name: string }>`
       SELECT column_name AS name FROM information_schema.columns
       WHERE table_schema = DATABASE() AND table_name = ${ledgerTable.name}`.execute(db);
-    return rows.length === 0 ? undefined : rows.map((r) => r.name);
+    if (rows.length === 0) return undefined;
+    const { rows: triggers } = await sql<{ name: string }>`
+      SELECT trigger_name AS name FROM information_schema.triggers
+      WHERE event_object_schema = DATABASE() AND event_object_table = ${ledgerTable.name} ORDER BY trigger_name`.execute(db);
+    if (triggers.length > 0) {
+      throw new MigrateError("FOREIGN_LEDGER", `The table ${ledgerTable.name} has triggers that better-auth-migrate did not make (${triggers.map((t) => t.name).join(", ")}): it does not write to it.`, {
+        hint: "Find out who created them; drop them (DROP TRIGGER name) if the ledger is yours, or the table if it is not.",
+      });
+    }
+    return rows.map((r) => r.name);
   }
 
   async createLedger(db: Kysely<unknown>): Promise<void> {
