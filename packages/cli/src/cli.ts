@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 import module from "node:module";
+import { ownCompileCacheDir } from "./compile-cache.js";
 
-// Cache compiled code between runs: most of a short command's time is Node loading modules.
-module.enableCompileCache?.();
+// Cache compiled code between runs: most of a short command's time is Node loading modules. Only in
+// a folder of the running user's own (see ownCompileCacheDir); without one, no cache.
+const cacheDir = ownCompileCacheDir();
+if (cacheDir !== undefined) module.enableCompileCache?.(cacheDir);
 
 // Older Node.js lines are out of support, and better-sqlite3 crashes on Node 20: say so instead.
 const nodeMajor = Number(process.versions.node.split(".")[0]);

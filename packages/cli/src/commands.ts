@@ -1,10 +1,9 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import type { Extension, Finding, MigrationEvent, MigrationStatus, Migrator } from "@better-auth/migrate-core";
 import { type AdapterModule, loadAdapter } from "./adapters.js";
-import { CliError } from "./cli-error.js";
+import { CliError, errorCodeOf } from "./cli-error.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import type { Output } from "./output.js";
+import { writeExport } from "./sql-export.js";
 import type { Target } from "./target.js";
 
 export interface CommandContext {
@@ -145,14 +144,10 @@ export const sqlText: Command = (ctx) =>
   withMigrator(ctx, async (migrator) => {
     const direction = ctx.options.down ? "down" : "up";
     if (ctx.options.out) {
-      const files = migrator.sqlFiles();
-      for (const file of files) {
-        const path = join(ctx.options.out, file.name);
-        mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(path, file.sql);
-      }
-      ctx.out.say(`Wrote ${plural(files.length, "file")} to ${ctx.options.out}: up/ applies in name order, down/ undoes in name order.`, "stderr");
-      ctx.out.result({ dialect: ctx.target.dialect, out: ctx.options.out, files: files.map((f) => f.name) });
+      const { written, removed } = writeExport(ctx.options.out, migrator.sqlFiles());
+      const cleared = removed.length > 0 ? ` (removed ${plural(removed.length, "file")} of an earlier export that this one does not have)` : "";
+      ctx.out.say(`Wrote ${plural(written.length, "file")} to ${ctx.options.out}${cleared}: up/ applies in name order, down/ undoes in name order.`, "stderr");
+      ctx.out.result({ dialect: ctx.target.dialect, out: ctx.options.out, files: written, removed });
       return EXIT.OK;
     }
     const text = migrator.sql({ direction });
@@ -198,9 +193,28 @@ export const baseline: Command = (ctx) =>
     return EXIT.OK;
   });
 
+/**
+ * A raw driver error from cleanup on a database where no migration is applied ("relation sessions
+ * does not exist", PostgreSQL's "function … does not exist … add explicit type casts") is said as
+ * what it is; exit 3, as for anything pending: the database is fine, the migrations are not applied.
+ */
+async function notMigrated(migrator: Migrator, error: unknown): Promise<unknown> {
+  if (errorCodeOf(error) !== "ERROR") return error;
+  const migrations = await migrator.status().catch(() => undefined);
+  if (!migrations || migrations.some((m) => m.state !== "pending")) return error;
+  return new CliError("NOT_MIGRATED", "cleanup needs the sessions table, and no migration is applied to this database yet.", {
+    hint: "Run better-auth-migrate up first (or baseline, for tables made by hand).",
+  });
+}
+
 export const cleanup: Command = (ctx) =>
   withMigrator(ctx, async (migrator) => {
-    const deleted = await migrator.cleanupExpiredSessions();
+    let deleted: number;
+    try {
+      deleted = await migrator.cleanupExpiredSessions();
+    } catch (error) {
+      throw await notMigrated(migrator, error);
+    }
     ctx.out.say(`Deleted ${plural(deleted, "expired or inactive session")}.`);
     ctx.out.result({ database: ctx.target.display, deleted });
     return EXIT.OK;

@@ -8,7 +8,7 @@ export const EXIT = {
   FAILED: 1,
   /** Bad usage: unknown command or option, bad or unknown URL, adapter package not installed, an --extensions module that cannot be used, invalid extensions. */
   USAGE: 2,
-  /** `status --check`: migrations are pending, partly applied, changed or unknown. */
+  /** `status --check`: migrations are pending, partly applied, changed or unknown; `cleanup` before any migration is applied. */
   PENDING: 3,
   /** The database cannot be used: unreachable, connection lost, login refused, missing database, read-only, missing privilege, disk full, a pooler where a direct connection is needed. */
   DATABASE: 4,
@@ -21,7 +21,18 @@ export const EXIT = {
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** The errors the CLI raises itself. */
-export type CliErrorCode = "BAD_OPTION" | "BAD_ARGUMENT" | "UNKNOWN_COMMAND" | "BAD_URL" | "UNKNOWN_SCHEME" | "ADAPTER_MISSING" | "BAD_EXTENSIONS_MODULE" | "NOT_CONFIRMED" | "DATA_LOSS";
+export type CliErrorCode =
+  | "BAD_OPTION"
+  | "BAD_ARGUMENT"
+  | "UNKNOWN_COMMAND"
+  | "BAD_URL"
+  | "UNKNOWN_SCHEME"
+  | "ADAPTER_MISSING"
+  | "BAD_EXTENSIONS_MODULE"
+  | "NO_WORKING_DIRECTORY"
+  | "NOT_CONFIRMED"
+  | "DATA_LOSS"
+  | "NOT_MIGRATED";
 
 /** The codes of the library's and the adapters' `MigrateError`s, other than database access. */
 export type LibraryErrorCode =
@@ -77,6 +88,7 @@ export const ERROR_EXIT = {
   UNKNOWN_SCHEME: EXIT.USAGE,
   ADAPTER_MISSING: EXIT.USAGE,
   BAD_EXTENSIONS_MODULE: EXIT.USAGE,
+  NO_WORKING_DIRECTORY: EXIT.USAGE,
   INVALID_OPTIONS: EXIT.USAGE,
   INVALID_EXTENSION: EXIT.USAGE,
   INVALID_DEFAULT: EXIT.USAGE,
@@ -90,6 +102,8 @@ export const ERROR_EXIT = {
   PERMISSION_DENIED: EXIT.DATABASE,
   NEEDS_DIRECT_CONNECTION: EXIT.DATABASE,
   DISK_FULL: EXIT.DATABASE,
+
+  NOT_MIGRATED: EXIT.PENDING,
 
   NOT_CONFIRMED: EXIT.NOT_CONFIRMED,
   DATA_LOSS: EXIT.NOT_CONFIRMED,
@@ -105,8 +119,8 @@ export function isErrorCode(code: unknown): code is ErrorCode {
 const MEANING: Record<ExitCode, string> = {
   0: "success",
   1: "a migration failed, the ledger disagrees with the code, a lock wait timed out, or another failure",
-  2: "bad usage: unknown command or option, bad or unknown URL, adapter not installed, bad extensions or module",
-  3: "status --check, check: something is pending, partly applied, changed or unknown",
+  2: "bad usage: unknown command or option, bad or unknown URL, adapter not installed, bad extensions or module, deleted cwd",
+  3: "status --check, check: something is pending, partly applied, changed or unknown; cleanup before any migration",
   4: "the database cannot be used: unreachable, connection lost, login refused, no database, read-only, full, pooled where a direct connection is needed",
   5: "a destructive command was not confirmed (answer no, Ctrl+D, Ctrl+C, or no terminal and no --yes)",
   6: "check: the database differs from the model; up, baseline: hand-made tables differ, nothing changed",

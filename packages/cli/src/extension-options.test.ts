@@ -79,6 +79,15 @@ describe("--extensions: a module that exports extensions", () => {
     expect(error.hint).toBe("While loading --extensions ./bad-spec.mjs.");
   });
 
+  it("issue 20 item 12: a getter that throws as the exports or an extension are read: a usage error (exit 2) in one line", async () => {
+    expect(await failure(() => loadExtensionsModule("./getter-throws.mjs", FIXTURES))).toMatchObject({
+      code: "BAD_EXTENSIONS_MODULE", exitCode: 2, message: "--extensions ./getter-throws.mjs: reading its exports failed: AUDIT_DSN is not set",
+    });
+    expect(await failure(() => resolveExtensions({ betterAuth: [], extensions: ["./extension-getter-throws.mjs"] }, FIXTURES, loadCore))).toMatchObject({
+      code: "INVALID_EXTENSION", message: expect.stringMatching(/^Extension app_0009_trap: /), hint: expect.stringContaining("--extensions ./extension-getter-throws.mjs"),
+    });
+  });
+
   it("no extensions exported, or two different exports: says what to export", async () => {
     expect(await failure(() => loadExtensionsModule("./no-exports.mjs", FIXTURES))).toMatchObject({
       code: "BAD_EXTENSIONS_MODULE", message: "--extensions ./no-exports.mjs: it exports no extensions.", hint: expect.stringContaining("export default ["),

@@ -74,10 +74,27 @@ function moduleError(path: string, message: string, hint?: string): CliError {
   return new CliError("BAD_EXTENSIONS_MODULE", `--extensions ${path}: ${message}`, hint === undefined ? {} : { hint });
 }
 
-/** The first line of whatever a module threw, without its stack. */
+/** The first line of whatever a module threw, without its stack; never throws itself (a Proxy may). */
 function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : typeof (error as { message?: unknown })?.message === "string" ? (error as { message: string }).message : String(error);
-  return message.split("\n")[0]!.trim() || (error instanceof Error ? error.name : "an empty error");
+  try {
+    const message = error instanceof Error ? error.message : typeof (error as { message?: unknown })?.message === "string" ? (error as { message: string }).message : String(error);
+    return message.split("\n")[0]!.trim() || (error instanceof Error ? error.name : "an empty error");
+  } catch {
+    return "an error that cannot be shown";
+  }
+}
+
+/**
+ * The module's evaluation, or a usage error when it can never finish: a top-level await on a promise
+ * nothing will settle. Node notices when nothing is left to run ('beforeExit') and would exit with
+ * status 13 and a warning; the rejection keeps the process going long enough to say what happened.
+ */
+function untilSettled<T>(evaluation: Promise<T>, path: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const stuck = () => reject(moduleError(path, "its top-level await never settles: it waits for something nothing will do.", "Remove the await at the top of the module (or make sure what it awaits finishes)."));
+    process.once("beforeExit", stuck);
+    evaluation.then(resolve, reject).finally(() => process.off("beforeExit", stuck));
+  });
 }
 
 /**
@@ -101,8 +118,9 @@ export async function loadExtensionsModule(path: string, cwd: string): Promise<u
   if (!stats.isFile()) throw moduleError(path, "not a file.");
   let exports: Record<string, unknown>;
   try {
-    exports = (await import(/* @vite-ignore */ pathToFileURL(file).href)) as Record<string, unknown>;
+    exports = (await untilSettled(import(/* @vite-ignore */ pathToFileURL(file).href), path)) as Record<string, unknown>;
   } catch (error) {
+    if (error instanceof CliError) throw error;
     const code = (error as { code?: unknown } | null)?.code;
     if (TYPESCRIPT.has(type) && code === "ERR_UNKNOWN_FILE_EXTENSION") {
       if (stripsTypesByDefault()) throw moduleError(path, `type stripping is turned off in this Node.js (${process.version}).`, "Use a .js file, or leave out --no-experimental-strip-types (also in NODE_OPTIONS).");
@@ -113,6 +131,17 @@ export async function loadExtensionsModule(path: string, cwd: string): Promise<u
     const hint = code === "ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX" ? "Node.js only strips types: write enums and namespaces as plain objects, or compile the module to .js." : undefined;
     throw moduleError(path, `loading it failed: ${firstLine(error)}`, hint);
   }
+  try {
+    return extensionsOf(exports, path);
+  } catch (error) {
+    // A getter that throws, a Proxy: the module's own doing, said as such (exit 2, not a crash).
+    if (error instanceof CliError) throw error;
+    throw moduleError(path, `reading its exports failed: ${firstLine(error)}`);
+  }
+}
+
+/** What the module exports as extensions, as a list of its own (later changes to the module's do not count). */
+function extensionsOf(exports: Record<string, unknown>, path: string): unknown[] {
   const main = exports.default;
   // CommonJS `module.exports = { extensions }`: the object is the default export, and Node may not see the name.
   const wrapped = main !== null && typeof main === "object" && !Array.isArray(main) && Object.hasOwn(main, "extensions") ? (main as { extensions: unknown }).extensions : undefined;
@@ -124,7 +153,7 @@ export async function loadExtensionsModule(path: string, cwd: string): Promise<u
   if (value === undefined) {
     throw moduleError(path, "it exports no extensions.", "Export them: export default [twoFactor, …], export const extensions = […], or export default oneExtension.");
   }
-  return Array.isArray(value) ? value : [value];
+  return Array.isArray(value) ? [...(value as unknown[])] : [value];
 }
 
 /** The error with a hint (when it has none), keeping its code, message and migration. */

@@ -64,7 +64,8 @@ export const COMMANDS: Record<string, { summary: string; usage: string; details?
       "psql -v ON_ERROR_STOP=1 -f FILE, mysql DB < FILE or sqlite3 DB < FILE.\n" +
       "  --down             the SQL that reverts everything, newest first\n" +
       "  --out DIR          write one file per migration: DIR/up/NNN_<id>.sql (apply in name order) and\n" +
-      "                     DIR/down/NNN_<id>.sql (revert in name order)\n" +
+      "                     DIR/down/NNN_<id>.sql (revert in name order); files of an earlier export that this\n" +
+      "                     one lacks are removed; anything else in up/ or down/, or a symbolic link, is refused\n" +
       "  --dialect D        render for pg, mysql or sqlite without a database URL",
   },
   cleanup: { summary: "delete expired and inactive sessions, print how many", usage: `cleanup [--url URL] [--json] ${WITH_MIGRATIONS}` },

@@ -101,12 +101,14 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
     if (name.startsWith("db ") && (betterAuth.length > 0 || extensionPaths.length > 0)) {
       throw new CliError("BAD_OPTION", `${betterAuth.length > 0 ? "--better-auth" : "--extensions"} chooses migrations; ${name} does not run any.`, { hint: `See better-auth-migrate ${name} --help.` });
     }
+    // Relative paths (an SQLite file, --extensions, --out) start here.
+    const cwd = io.cwd ?? workingDirectory();
     const lockTimeoutMs = positiveInteger("--lock-timeout", values["lock-timeout"], MAX_LOCK_TIMEOUT_MS);
     const connectTimeoutMs = positiveInteger("--connect-timeout", values["connect-timeout"], MAX_CONNECT_TIMEOUT_MS);
     const steps = positiveInteger("--steps", values.steps);
     const target = values.dialect !== undefined ? renderOnlyTarget(values.dialect) : resolveTarget(values.url, io.env);
     // Core comes with the adapter the URL names (its standalone build), loaded only if a flag needs it.
-    const extensions = await resolveExtensions({ betterAuth, extensions: extensionPaths }, io.cwd ?? process.cwd(), () => loadAdapter(target));
+    const extensions = await resolveExtensions({ betterAuth, extensions: extensionPaths }, cwd, () => loadAdapter(target));
     const announce = target.embedded
       ? `Using the embedded SQLite database ${target.display} (no --url or DATABASE_URL set).`
       : `Database: ${target.display}`;
@@ -135,6 +137,17 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
       ...(Array.isArray(e?.applied) ? { applied: e.applied as { id: string; durationMs: number }[] } : {}),
     });
     return exitCodeOf(error);
+  }
+}
+
+/** The process's current directory; a usage error when it was deleted (or moved) under the shell. */
+function workingDirectory(): string {
+  try {
+    return process.cwd();
+  } catch {
+    throw new CliError("NO_WORKING_DIRECTORY", "The current directory no longer exists (it was deleted or moved away).", {
+      hint: "cd to an existing directory (a relative path would resolve nowhere) and run the command again.",
+    });
   }
 }
 

@@ -52,3 +52,28 @@ describe("resolveTarget: what --url and DATABASE_URL may be (issue 13, items 3 a
     expect(resolveTarget("mysql://u:[Pw1] x@h/db", {}).display).toBe("mysql://u:***@h/db");
   });
 });
+
+describe("resolveTarget: connection strings that are not URLs (issue 20, item 8)", () => {
+  it("refuses a server URL without its scheme, credentials in an SQLite path, file://HOST, %00: BAD_URL, the secret never shown", () => {
+    for (const url of [
+      "//postgres:S3cret@host:5432/db", "//postgres@host:5432/db", "app_user:S3cret@host/auth.db", "./app_user:S3cret@host/auth.db", "app_user:S3/cret@host/auth.db",
+      "sqlite:app_user:S3cret@host/auth.db", "sqlite://app_user:S3cret@host/auth.db", "file://app_user:S3cret@host/auth.db", "file://host/path.db", "sqlite:./a%00b.db", "file:./a%0Ab.db",
+    ]) {
+      const error = refusal(url);
+      expect(error, url).toMatchObject({ code: "BAD_URL", exitCode: 2 });
+      expect(error.message + error.hint, url).not.toContain("S3cret");
+    }
+    expect(refusal("//postgres:S3cret@host:5432/db").message).toBe("The --url value looks like a database server's URL without its scheme (//host or user:password@host), not an SQLite file path.");
+    expect(refusal("file://host/path.db").message).toBe("The file: URL names a host (file://HOST/…); SQLite opens files on this machine only.");
+    // Still files: a drive letter, an @ without a password, file:///abs and file://localhost/abs.
+    for (const path of ["C:\\data\\auth.db", "./backups/auth@2024.db", "file:///var/lib/auth.db", "file://localhost/var/lib/auth.db", "sqlite:///var/lib/auth.db", "sqlite://rel/auth.db"]) {
+      expect(resolveTarget(path, {}).dialect, path).toBe("sqlite");
+    }
+  });
+
+  it("shows an SQLite URL's parameters by name only (mode's value excepted)", () => {
+    expect(resolveTarget("sqlite:./a.db?mode=ro", {}).display).toBe("sqlite:./a.db?mode=ro");
+    expect(resolveTarget("sqlite:./a.db?key=S3cret&mode=rw", {}).display).toBe("sqlite:./a.db?key=***&mode=rw");
+    expect(resolveTarget("file:./a.db?password=S3cret", {}).display).toBe("file:./a.db?password=***");
+  });
+});

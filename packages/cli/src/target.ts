@@ -1,3 +1,4 @@
+import { accessSync, constants, statSync } from "node:fs";
 import { CliError } from "./cli-error.js";
 import { hasControlCharacters } from "./safe-text.js";
 
@@ -45,6 +46,14 @@ const KEY_VALUE = /(?:^|\s)[A-Za-z_][A-Za-z0-9_]*\s*=/;
 const SQLITE_EXTENSION = /\.(?:db|sqlite|sqlite3|db3)$/i;
 /** ./x, ../x, /x, .\x, ..\x, \x, C:\x, C:/x */
 const EXPLICIT_PATH = /^(?:\.{1,2}[\\/]|[\\/]|[A-Za-z]:[\\/])/;
+/** `//host/…`: a URL whose scheme was left out (`//user:password@host:5432/db`), not a file. */
+const NETWORK_PATH = /^\/\//;
+/**
+ * `user:password@host`: a `:` somewhere before an `@` (after a drive letter's). A connection string
+ * without its scheme, whatever follows; a file path almost never has both.
+ */
+const CREDENTIALS = /:[^]*@/;
+const withoutDrive = (text: string) => text.replace(/^[A-Za-z]:[\\/]/, "");
 
 /**
  * An SQLite path given without a scheme is taken only when it cannot be anything else:
@@ -53,9 +62,17 @@ const EXPLICIT_PATH = /^(?:\.{1,2}[\\/]|[\\/]|[A-Za-z]:[\\/])/;
  * and no control character.
  */
 export function isUnambiguousSqlitePath(text: string): boolean {
-  if (hasControlCharacters(text) || KEY_VALUE.test(text)) return false;
+  if (hasControlCharacters(text) || KEY_VALUE.test(text) || looksLikeServerUrl(text)) return false;
   return text === ":memory:" || EXPLICIT_PATH.test(text) || SQLITE_EXTENSION.test(text);
 }
+
+/** `//host/db` or `user:password@host/db`: a server's connection string without its scheme. */
+function looksLikeServerUrl(path: string): boolean {
+  return NETWORK_PATH.test(path) || CREDENTIALS.test(withoutDrive(path));
+}
+
+const NOT_A_PATH_HINT =
+  "A server URL needs its scheme: postgres://user:password@host:5432/db or mysql://… (the password percent-encoded). An SQLite file path holds no user:password@ and does not start with //.";
 
 function badUrl(message: string, hint: string): CliError {
   return new CliError("BAD_URL", message, { hint });
@@ -75,12 +92,16 @@ export function resolveTarget(urlOption: string | undefined, env: NodeJS.Process
   // A one-letter scheme is a Windows drive: a file path.
   const scheme = /^([a-z][a-z0-9+.-]+):/i.exec(url)?.[1]?.toLowerCase();
   if (!scheme) {
+    if (looksLikeServerUrl(url)) {
+      throw badUrl(`${source} looks like a database server's URL without its scheme (//host or user:password@host), not an SQLite file path.`, NOT_A_PATH_HINT);
+    }
     if (KEY_VALUE.test(url)) {
       throw badUrl(`${source} is a key=value connection string (host=… dbname=…); better-auth-migrate reads URLs only.`, `Write it as a URL: postgres://user@host:5432/dbname, with a password as user:password@ (percent-encoded). Accepted: ${ACCEPTED_FORMS}.`);
     }
     if (!isUnambiguousSqlitePath(url)) {
       throw badUrl(`${source} is neither a database URL nor an SQLite file path.`, `Give one of: ${ACCEPTED_FORMS}. For a file without such a name, write ./NAME.`);
     }
+    checkSqliteFile(url, source);
     return { dialect: "sqlite", adapterPackage: PACKAGES.sqlite, url, display: url, embedded: false };
   }
   const dialect = SCHEMES[scheme];
@@ -95,16 +116,61 @@ export function resolveTarget(urlOption: string | undefined, env: NodeJS.Process
 
 function sqliteTarget(url: string, scheme: string, source: string): Target {
   const rest = url.slice(scheme.length + 1);
-  const path = rest.split("?")[0]!;
+  const queryAt = rest.indexOf("?");
+  let path = queryAt >= 0 ? rest.slice(0, queryAt) : rest;
   if (KEY_VALUE.test(path)) {
     throw badUrl(`${source} names an SQLite file by key=value pairs (a connection string?), not a path.`, `Give one of: ${ACCEPTED_FORMS}.`);
   }
+  // file://host/path names a file on another machine (RFC 8089); file:///path and
+  // file://localhost/path are local. sqlite://rel/path stays relative, as the adapter reads it.
+  if (path.startsWith("//")) {
+    const authority = path.slice(2).split("/")[0]!;
+    if (CREDENTIALS.test(authority) || authority.includes("@")) throw badUrl(`The ${scheme}: URL holds a user name or password; SQLite files have none.`, NOT_A_PATH_HINT);
+    if (scheme === "file" && authority !== "" && authority.toLowerCase() !== "localhost") {
+      throw badUrl(`The file: URL names a host (file://HOST/…); SQLite opens files on this machine only.`, "Write file:///absolute/path (three slashes), file:./relative/path or sqlite:PATH.");
+    }
+    // What the adapter opens: file://localhost/abs and file:///abs are /abs; sqlite://rel is rel.
+    path = scheme === "file" ? path.slice(2 + authority.length) : path.slice(2);
+  }
+  if (looksLikeServerUrl(path)) throw badUrl(`${source} looks like a database server's URL (user:password@host) behind ${scheme}:, not an SQLite file path.`, NOT_A_PATH_HINT);
+  let decoded: string;
   try {
-    decodeURIComponent(path);
+    decoded = decodeURIComponent(path);
   } catch {
     throw badUrl(`The ${scheme}: URL has a malformed %-escape.`, "A % must start an escape of two hex digits (%20); write a % sign itself as %25.");
   }
-  return { dialect: "sqlite", adapterPackage: PACKAGES.sqlite, url, display: url, embedded: false };
+  // %00 would end the path where the C library reads it (sqlite:./a%00b.db opened ./a).
+  if (hasControlCharacters(decoded)) throw badUrl(`The ${scheme}: URL's path holds control characters once decoded (%00, %0A…).`, "Name the file without them.");
+  if (decoded !== "" && decoded !== ":memory:") checkSqliteFile(decoded, source);
+  return { dialect: "sqlite", adapterPackage: PACKAGES.sqlite, url, display: sqliteDisplay(url, queryAt >= 0 ? scheme.length + 1 + queryAt : -1), embedded: false };
+}
+
+/**
+ * What may be shown of an SQLite URL: its path, and of its parameters only their names and `mode`'s
+ * value. The adapter refuses parameters it does not know; their values may be anything (a key).
+ */
+function sqliteDisplay(url: string, queryAt: number): string {
+  if (queryAt < 0) return url;
+  const params = new URLSearchParams(url.slice(queryAt + 1));
+  const shown = [...params].map(([key, value]) => `${key}=${key === "mode" && /^[a-z]{1,4}$/.test(value) ? value : "***"}`);
+  return `${url.slice(0, queryAt)}?${shown.join("&")}`;
+}
+
+/**
+ * An existing path must be a file (or lead to one): a device (/dev/null), a FIFO or a folder is no
+ * database, and opening one fails with a raw I/O error or waits for a writer.
+ */
+function checkSqliteFile(path: string, source: string): void {
+  if (path === ":memory:") return;
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    return; // absent (up creates it) or unreadable: the adapter says which
+  }
+  if (stats.isFile()) return;
+  const kind = stats.isDirectory() ? "a folder" : stats.isFIFO() ? "a FIFO (named pipe)" : stats.isCharacterDevice() || stats.isBlockDevice() ? "a device" : stats.isSocket() ? "a socket" : "not a regular file";
+  throw badUrl(`${source} names ${kind}, not an SQLite database file.`, "Name a database file, or a path where up may create one.");
 }
 
 const ENCODE_HINT =
@@ -142,6 +208,7 @@ function serverTarget(url: string, scheme: string, dialect: Dialect, source: str
   } catch {
     throw badUrl(`${source === "DATABASE_URL" ? "DATABASE_URL" : `The ${scheme}:// URL`} is not a valid URL.`, `Give scheme, user name, password, host, port and database: ${scheme}://user@host:port/database, with a password as user:password@. ${ENCODE_HINT}`);
   }
+  checkNamedFiles(parsed.searchParams, scheme);
   // No host is fine: the driver's default, or a Unix socket named by ?host=/var/run/postgresql.
   const shown = new URL(parsed.href);
   if (shown.password) shown.password = "***";
@@ -156,6 +223,25 @@ function serverTarget(url: string, scheme: string, dialect: Dialect, source: str
   // Re-encoded, an @ in a parameter's value cannot look like the end of a password to the masks.
   if (changed || shown.search.includes("@")) shown.search = params.toString();
   return { dialect, adapterPackage: PACKAGES[dialect], url, display: shown.toString(), embedded: false };
+}
+
+/** URL parameters that name a file the driver reads while connecting (libpq's TLS files). */
+const FILE_PARAMETERS = ["sslrootcert", "sslcert", "sslkey"];
+
+/** A file the URL names must be readable: the driver would fail later with a raw ENOENT. */
+function checkNamedFiles(params: URLSearchParams, scheme: string): void {
+  for (const key of FILE_PARAMETERS) {
+    const file = params.get(key);
+    if (file === null) continue;
+    try {
+      accessSync(file, constants.R_OK);
+      if (!statSync(file).isFile()) throw Object.assign(new Error(), { code: "EISDIR" });
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "not a file" : "cannot be read";
+      throw badUrl(`The ${scheme}:// URL's ${key} names ${hasControlCharacters(file) ? "a file" : file}: ${why}.`, `Give the path of a readable PEM file in ${key}=, or leave ${key} out.`);
+    }
+  }
 }
 
 const DIALECT_NAMES: Record<string, Dialect> = { pg: "postgres", postgres: "postgres", postgresql: "postgres", mysql: "mysql", mariadb: "mysql", sqlite: "sqlite" };

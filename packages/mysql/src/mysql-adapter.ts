@@ -1,12 +1,14 @@
 import {
-  type Column, type DatabaseAccessError, type Dialect, emptyModel, ledgerTable, type LockHolder, type LockWait, type Operation, type PerStatementSession, pollForLock, schema as model,
+  type Column, type DatabaseAccessError, type Dialect, emptyModel, ledgerTable, type LockHolder, type LockWait, MigrateError, type Operation, type PerStatementSession, pollForLock, schema as model,
 } from "@better-auth/migrate-core";
-import { type Kysely, sql } from "kysely";
+import { CompiledQuery, type Kysely, sql } from "kysely";
 import { type MysqlTarget, translateMysqlError } from "./mysql-errors.js";
 import { MysqlIntrospector } from "./mysql-introspector.js";
 import { columnType, MysqlRenderer, SESSION_SETUP_SQL } from "./mysql-renderer.js";
 import { normalizeColumnType } from "./mysql-normal-form.js";
 import { CLUSTER_LOCK_TABLE, ClusterLock, isGaleraNode } from "./mysql-cluster-lock.js";
+import { BORROW_SQL, GIVE_BACK_SQL } from "./mysql-borrowed-pool.js";
+import { quoteIdentifier as q } from "./mysql-quote.js";
 
 export { SESSION_SETUP_SQL };
 
@@ -14,10 +16,32 @@ const LOCK_POLL_MS = 50;
 
 
 /**
- * The lock name: one per database. GET_LOCK names are server-wide and at most 64 characters; a
- * database name too long to fit is replaced by its MD5.
+ * The table that keeps the secret part of the lock's name. GET_LOCK names are server-wide: any
+ * account may take any name, even one without rights on the database. A name made of the
+ * database's name alone could be held by such an account to stall every deploy; this table's
+ * random key is readable only by accounts with rights on the database.
  */
-const LOCK_NAME_SQL = "IF(CHAR_LENGTH(DATABASE()) <= 44, CONCAT('better_auth_migrate:', DATABASE()), CONCAT('better_auth_migrate:', MD5(DATABASE())))";
+export const LOCK_KEY_TABLE = "better_auth_migrations_lock_key";
+
+/**
+ * Creates the lock key where it is missing; safe when several runners do it at once (the table is
+ * created once, the first insert wins, the others change nothing). Run before each GET_LOCK, outside
+ * the lock: the lock cannot be named before the key exists.
+ */
+export const LOCK_KEY_SETUP: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS ${q(LOCK_KEY_TABLE)} (\n` +
+    "  `id` TINYINT NOT NULL,\n  `lock_key` CHAR(64) NOT NULL,\n  PRIMARY KEY (`id`)\n" +
+    ") ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin COMMENT = 'The secret part of the name of the migration lock of better-auth-migrate. Do not edit.'",
+  `INSERT INTO ${q(LOCK_KEY_TABLE)} (id, lock_key) VALUES (1, HEX(RANDOM_BYTES(32))) ON DUPLICATE KEY UPDATE id = id`,
+];
+
+/**
+ * The lock name: one per database, 60 characters (GET_LOCK takes 64 at most): a hash of the
+ * database's name and its lock key. Computed by the server, so that the name itself never appears in
+ * a statement's text (processlist).
+ */
+export const LOCK_NAME_SQL =
+  `CONCAT('better_auth_migrate:', LEFT(SHA2(CONCAT(DATABASE(), ':', (SELECT lock_key FROM ${q(LOCK_KEY_TABLE)} WHERE id = 1)), 256), 40))`;
 
 /**
  * MySQL's and MariaDB's migration session: DDL commits statement by statement, so the runner
@@ -35,15 +59,16 @@ export class MysqlSession implements PerStatementSession {
   readonly #renderer: MysqlRenderer;
   readonly #target: MysqlTarget;
   /**
-   * Connections the adapter did not open (a pool or Kysely instance passed in) get the session
-   * settings for the run and their own back afterwards.
+   * Connections of a Kysely instance passed in: the one that holds the lock gets the session
+   * settings for the run and its own back afterwards. (A mysql2 pool passed in is wrapped so that
+   * every connection taken from it does: see mysql-borrowed-pool.ts.)
    */
   readonly #borrowedConnections: boolean;
   /** Whether the server is a Galera node: found out when the lock is first taken. */
   #onCluster: boolean | undefined;
   readonly #clusterLock: ClusterLock;
-  /** The lock table a Galera cluster needs besides the ledger. */
-  readonly ownTables = [CLUSTER_LOCK_TABLE];
+  /** The lock table a Galera cluster needs besides the ledger, and the key of the lock's name elsewhere. */
+  readonly ownTables = [CLUSTER_LOCK_TABLE, LOCK_KEY_TABLE];
 
   constructor(renderer: MysqlRenderer, target: MysqlTarget, options: { borrowedConnections: boolean; connections?: Kysely<unknown>; leaseMs?: number }) {
     this.#renderer = renderer;
@@ -52,11 +77,25 @@ export class MysqlSession implements PerStatementSession {
     this.#clusterLock = new ClusterLock(options.connections, options.leaseMs);
   }
 
+  /**
+   * The ledger's columns; a ledger with triggers is refused (FOREIGN_LEDGER) and never written to:
+   * a trigger runs someone else's code at each of the runner's writes (with its DEFINER's rights),
+   * and can rewrite what the ledger records. The managed schema has no triggers on MySQL.
+   */
   async ledgerColumns(db: Kysely<unknown>): Promise<readonly string[] | undefined> {
     const { rows } = await sql<{ name: string }>`
       SELECT column_name AS name FROM information_schema.columns
       WHERE table_schema = DATABASE() AND table_name = ${ledgerTable.name}`.execute(db);
-    return rows.length === 0 ? undefined : rows.map((r) => r.name);
+    if (rows.length === 0) return undefined;
+    const { rows: triggers } = await sql<{ name: string }>`
+      SELECT trigger_name AS name FROM information_schema.triggers
+      WHERE event_object_schema = DATABASE() AND event_object_table = ${ledgerTable.name} ORDER BY trigger_name`.execute(db);
+    if (triggers.length > 0) {
+      throw new MigrateError("FOREIGN_LEDGER", `The table ${ledgerTable.name} has triggers that better-auth-migrate did not make (${triggers.map((t) => t.name).join(", ")}): it does not write to it.`, {
+        hint: "Find out who created them; drop them (DROP TRIGGER name) if the ledger is yours, or the table if it is not.",
+      });
+    }
+    return rows.map((r) => r.name);
   }
 
   async createLedger(db: Kysely<unknown>): Promise<void> {
@@ -64,18 +103,22 @@ export class MysqlSession implements PerStatementSession {
   }
 
   async acquireLock(db: Kysely<unknown>, timeoutMs: number, onWait?: (wait: LockWait) => void): Promise<void> {
-    this.#onCluster ??= await isGaleraNode(db);
-    if (this.#onCluster) await this.#clusterLock.acquire(db, timeoutMs, onWait);
-    else await this.#getLock(db, timeoutMs, onWait);
-    if (this.#borrowedConnections) {
-      await sql.raw(`SET @better_auth_sql_mode = @@SESSION.sql_mode, @better_auth_time_zone = @@SESSION.time_zone`).execute(db);
-      await sql.raw(SESSION_SETUP_SQL).execute(db);
+    // Settings first: the lock key's insert must commit at once, even on a connection with autocommit off.
+    if (this.#borrowedConnections) await sql.raw(BORROW_SQL).execute(db);
+    try {
+      this.#onCluster ??= await isGaleraNode(db);
+      if (this.#onCluster) await this.#clusterLock.acquire(db, timeoutMs, onWait);
+      else await this.#getLock(db, timeoutMs, onWait);
+    } catch (error) {
+      if (this.#borrowedConnections) await sql.raw(GIVE_BACK_SQL).execute(db).catch(() => undefined);
+      throw error;
     }
   }
 
   async #getLock(db: Kysely<unknown>, timeoutMs: number, onWait?: (wait: LockWait) => void): Promise<void> {
     // GET_LOCK with no wait, polled: waiting never holds a server thread, the timeout is ours, and
     // between attempts the wait can say whom it waits for.
+    for (const statement of LOCK_KEY_SETUP) await sql.raw(statement).execute(db);
     await pollForLock(
       async () => {
         const { rows } = await sql<{ locked: number | null }>`SELECT GET_LOCK(${sql.raw(LOCK_NAME_SQL)}, 0) AS locked`.execute(db);
@@ -103,9 +146,7 @@ export class MysqlSession implements PerStatementSession {
   }
 
   async releaseLock(db: Kysely<unknown>): Promise<void> {
-    if (this.#borrowedConnections) {
-      await sql.raw("SET SESSION sql_mode = @better_auth_sql_mode, time_zone = @better_auth_time_zone").execute(db);
-    }
+    if (this.#borrowedConnections) await sql.raw(GIVE_BACK_SQL).execute(db);
     if (this.#onCluster) await this.#clusterLock.release(db);
     else await sql`SELECT RELEASE_LOCK(${sql.raw(LOCK_NAME_SQL)})`.execute(db);
   }
@@ -167,7 +208,38 @@ export class MysqlSession implements PerStatementSession {
   }
 }
 
-/** The MySQL dialect: renderer, session, introspector, and the DELETE behind `cleanupExpiredSessions()`. */
+/**
+ * How many sessions one cleanup batch deletes: the most rows one transaction of the cleanup locks.
+ * Each batch is a DELETE by primary key that commits on its own, so a batch holds its locks for
+ * the time it takes to delete this many rows, and never locks an active session or a gap.
+ */
+export const CLEANUP_BATCH_SIZE = 1000;
+
+/**
+ * `cleanupExpiredSessions()`: deletes in batches, walking the sessions once in key order (each step
+ * reads the next keys without locking, then deletes those by key), and returns the total. One
+ * DELETE of every expired session would lock every row it scans, active ones and the gaps between
+ * them included, for as long as it runs: sign-ins and session updates would wait for all of it.
+ */
+async function deleteInBatches(renderer: MysqlRenderer, db: Kysely<unknown>): Promise<number> {
+  const routine = model.cleanupExpiredSessions;
+  // The sessions' primary key is one column (id).
+  const key = model.sessions.primaryKey.columns[0]!;
+  let deleted = 0;
+  let after: unknown;
+  for (;;) {
+    const select = renderer.cleanupBatchKeys(routine, key, CLEANUP_BATCH_SIZE, after !== undefined);
+    const { rows } = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(select, after === undefined ? [] : [after]));
+    if (rows.length === 0) return deleted;
+    const keys = rows.map((r) => r[key]);
+    const result = await db.executeQuery(CompiledQuery.raw(renderer.cleanupBatchDelete(routine, key, keys.length), keys));
+    deleted += Number(result.numAffectedRows ?? 0n);
+    if (rows.length < CLEANUP_BATCH_SIZE) return deleted;
+    after = keys[keys.length - 1];
+  }
+}
+
+/** The MySQL dialect: renderer, session, introspector, and the batched DELETE behind `cleanupExpiredSessions()`. */
 export function mysqlDialect(
   target: MysqlTarget = {},
   options: { borrowedConnections?: boolean; connections?: Kysely<unknown>; leaseMs?: number } = {},
@@ -181,9 +253,6 @@ export function mysqlDialect(
       ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
     }),
     introspector: new MysqlIntrospector(),
-    async cleanupExpiredSessions(db) {
-      const result = await sql.raw(renderer.cleanupStatement(model.cleanupExpiredSessions)).execute(db);
-      return Number(result.numAffectedRows ?? 0n);
-    },
+    cleanupExpiredSessions: (db) => deleteInBatches(renderer, db),
   };
 }

@@ -1,7 +1,7 @@
 import { InvalidOptionsError } from "@better-auth/migrate-core";
 import { CompiledQuery, type DatabaseConnection, Kysely, MysqlDialect } from "kysely";
 import mysql from "mysql2";
-import { SESSION_SETUP_SQL } from "./mysql-adapter.js";
+import { SESSION_SETTINGS } from "./mysql-renderer.js";
 
 /** Parses a mysql:// or mariadb:// URL into mysql2 options; the database may be left out (db create/drop). */
 export function connectionOptions(url: string, options: { connectTimeoutMs?: number; database?: string | null } = {}): mysql.PoolOptions {
@@ -43,14 +43,18 @@ function socketAndTls(params: URLSearchParams): mysql.PoolOptions {
   };
 }
 
-/** Kysely's hook for each new connection: the session settings every adapter connection runs. */
+/**
+ * Kysely's hook for each new connection: the session settings every adapter connection runs, and
+ * autocommit on (a server whose global autocommit is off would otherwise leave every write of the
+ * migrator in a transaction that is never committed).
+ */
 export async function setUpSession(connection: DatabaseConnection): Promise<void> {
-  await connection.executeQuery(CompiledQuery.raw(SESSION_SETUP_SQL));
+  await connection.executeQuery(CompiledQuery.raw(`SET SESSION autocommit = 1, ${SESSION_SETTINGS}`));
 }
 
 /**
  * The adapter's own pool on a URL, as Kysely: two connections (one holds the migration lock, the
- * other serves reads made meanwhile), each set up with {@link SESSION_SETUP_SQL} when it opens.
+ * other serves reads made meanwhile), each set up by {@link setUpSession} when it opens.
  */
 export function openDatabase(url: string, options: { connectTimeoutMs?: number } = {}): Kysely<unknown> {
   const connection = connectionOptions(url, options);

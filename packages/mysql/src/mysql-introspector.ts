@@ -1,8 +1,9 @@
 import type {
-  CheckSnapshot, ColumnSnapshot, ForeignKeySnapshot, IndexSnapshot, KeySnapshot, RoutineSnapshot, SchemaIntrospector, SchemaSnapshot, TableSnapshot,
+  CheckSnapshot, ColumnSnapshot, ForeignKeySnapshot, HookSnapshot, IndexSnapshot, KeySnapshot, RoutineSnapshot, SchemaIntrospector, SchemaSnapshot, TableSnapshot,
   ViewSnapshot,
 } from "@better-auth/migrate-core";
 import { type Kysely, type RawBuilder, sql } from "kysely";
+import { quoteIdentifier } from "./mysql-quote.js";
 import {
   isAutoUpdate, jsonValidatedColumn, normalizeColumnType, normalizeDefault, normalizeReferentialAction, normalizeSqlText,
 } from "./mysql-normal-form.js";
@@ -46,6 +47,7 @@ interface Catalog {
   readonly checks: Row[];
   readonly views: Row[];
   readonly routines: Row[];
+  readonly triggers: Row[];
 }
 
 /**
@@ -57,7 +59,9 @@ interface Catalog {
  * both appear in table_constraints), so every unique index is listed in `uniques`, none in
  * `indexes`. Foreign keys keep the index InnoDB made for them in `indexes` (the renderer's
  * `describe` predicts it the same way). Collation and character set are not part of the snapshot:
- * the neutral model has no such fact. Triggers are not either: only ON UPDATE counts as autoUpdate.
+ * the neutral model has no such fact. Every trigger of a table is in its `hooks`: the managed schema
+ * has none on MySQL (ON UPDATE, not a trigger, keeps updated_at), so each one is someone else's code.
+ * information_schema.triggers lists the triggers of tables the account has the TRIGGER privilege on.
  */
 export class MysqlIntrospector implements SchemaIntrospector {
   async columns(db: Kysely<unknown>): Promise<ReadonlyMap<string, readonly string[]>> {
@@ -75,9 +79,12 @@ export class MysqlIntrospector implements SchemaIntrospector {
     const statisticsOf = groupBy(catalog.statistics, (r) => text(r, "table_name"));
     const foreignKeysOf = groupBy(catalog.foreignKeys, (r) => text(r, "table_name"));
     const checksOf = checksByTable(catalog);
-    const tables = tableNames.map((name) =>
-      tableSnapshot(name, columnsOf.get(name) ?? [], statisticsOf.get(name) ?? [], foreignKeysOf.get(name) ?? [], checksOf.get(name) ?? [], catalog.isMariadb),
-    );
+    const triggersOf = groupBy(catalog.triggers, (r) => text(r, "table_name"));
+    const tables = tableNames.map((name) => {
+      const table = tableSnapshot(name, columnsOf.get(name) ?? [], statisticsOf.get(name) ?? [], foreignKeysOf.get(name) ?? [], checksOf.get(name) ?? [], catalog.isMariadb);
+      const hooks = (triggersOf.get(name) ?? []).map(triggerSnapshot);
+      return hooks.length === 0 ? table : { ...table, hooks };
+    });
     const views = catalog.views.map((v): ViewSnapshot => ({
       name: text(v, "name"),
       columns: (columnsOf.get(text(v, "name")) ?? []).map((c) => text(c, "name")),
@@ -123,6 +130,18 @@ async function readCatalog(db: Kysely<unknown>): Promise<Catalog> {
       WHERE table_schema = DATABASE() ORDER BY table_name`),
     routines: await rows(sql`SELECT routine_name AS name, routine_definition AS definition FROM information_schema.routines
       WHERE routine_schema = DATABASE() ORDER BY routine_name`),
+    triggers: await rows(sql`SELECT event_object_table AS table_name, trigger_name AS name, action_timing AS timing,
+        event_manipulation AS event, action_statement AS statement
+      FROM information_schema.triggers WHERE event_object_schema = DATABASE() ORDER BY event_object_table, trigger_name`),
+  };
+}
+
+/** A trigger, described as CREATE TRIGGER states it (after the name): shown to people, not compared. */
+function triggerSnapshot(row: Row): HookSnapshot {
+  return {
+    kind: "trigger",
+    name: text(row, "name"),
+    definition: `${text(row, "timing")} ${text(row, "event")} ON ${quoteIdentifier(text(row, "table_name"))} FOR EACH ROW ${text(row, "statement")}`,
   };
 }
 

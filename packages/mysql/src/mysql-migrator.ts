@@ -2,6 +2,7 @@ import { createRunner, InvalidOptionsError, type Migrator, type MigratorOptions,
 import { Kysely, MysqlDialect } from "kysely";
 import type mysql from "mysql2";
 import { mysqlDialect } from "./mysql-adapter.js";
+import { borrowPool } from "./mysql-borrowed-pool.js";
 import { openDatabase } from "./mysql-connection.js";
 import { describeUrl } from "./mysql-errors.js";
 
@@ -11,8 +12,9 @@ export type MysqlConnection<DB = unknown> =
   | { url: string; pool?: never; db?: never }
   /**
    * An existing mysql2 pool (callback API: `mysql2.createPool`, not `mysql2/promise`) on the
-   * database; left open on `close()`. Its connections get strict sql_mode and UTC while migrations
-   * run, and their own settings back afterwards.
+   * database; left open on `close()`. Each connection the migrator takes from it gets autocommit,
+   * strict sql_mode and UTC while the migrator uses it, and its own settings back afterwards; the
+   * migrator reads DATETIME values as UTC whatever the pool's `timezone` option.
    */
   | { pool: mysql.Pool; url?: never; db?: never }
   /** An existing Kysely instance on MySQL; left open on `close()`. */
@@ -47,7 +49,7 @@ export function createMigrator<DB = unknown>(options: MysqlMigratorOptions<DB>):
   if (options.db) {
     db = options.db as unknown as Kysely<unknown>;
   } else if (options.pool) {
-    db = new Kysely({ dialect: new MysqlDialect({ pool: options.pool }) });
+    db = new Kysely({ dialect: new MysqlDialect({ pool: borrowPool(options.pool) }) });
   } else {
     if (typeof options.url !== "string" || options.url.length === 0) throw new InvalidOptionsError("url must be a non-empty string.");
     const kysely = openDatabase(options.url, options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs });
@@ -59,7 +61,7 @@ export function createMigrator<DB = unknown>(options: MysqlMigratorOptions<DB>):
     throw new InvalidOptionsError(`lockLeaseMs must be a whole number of milliseconds from 1000 to 3600000, not ${String(leaseMs)}.`);
   }
   const dialect = mysqlDialect(options.url ? describeUrl(options.url) : {}, {
-    borrowedConnections: options.url === undefined,
+    borrowedConnections: options.db !== undefined,
     connections: db,
     ...(leaseMs === undefined ? {} : { leaseMs }),
   });

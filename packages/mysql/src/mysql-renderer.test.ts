@@ -240,3 +240,18 @@ describe("MySQL describe and reconcile", () => {
     expect(renderer.tableName("users")).toBe("`users`");
   });
 });
+
+describe("the batched session cleanup", () => {
+  const routine = { kind: "cleanupExpiredSessions", name: "cleanup_expired_sessions", comment: "", table: "sessions", expiresAt: "expires_at", active: "active" } as const;
+  it("reads the next keys without locking, then deletes those still expired or inactive by key", () => {
+    expect(renderer.cleanupBatchKeys(routine, "id", 1000, false)).toBe(
+      "SELECT `id` FROM `sessions` WHERE (`expires_at` <= UTC_TIMESTAMP(3) OR NOT `active`) ORDER BY `id` LIMIT 1000",
+    );
+    expect(renderer.cleanupBatchKeys(routine, "id", 1000, true)).toBe(
+      "SELECT `id` FROM `sessions` WHERE `id` > ? AND (`expires_at` <= UTC_TIMESTAMP(3) OR NOT `active`) ORDER BY `id` LIMIT 1000",
+    );
+    expect(renderer.cleanupBatchDelete(routine, "id", 3)).toBe(
+      "DELETE FROM `sessions` WHERE `id` IN (?, ?, ?) AND (`expires_at` <= UTC_TIMESTAMP(3) OR NOT `active`)",
+    );
+  });
+});

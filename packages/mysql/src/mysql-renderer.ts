@@ -8,14 +8,17 @@ import {
 } from "./mysql-normal-form.js";
 import { quoteIdentifier as q, quoteLiteral } from "./mysql-quote.js";
 
+/** The assignments of {@link SESSION_SETUP_SQL}, for statements that set more. */
+export const SESSION_SETTINGS =
+  "sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00'";
+
 /**
  * What every connection the adapter opens runs first. Strict mode, so that a NOT NULL column is
  * never filled with '' or a zero date in silence; UTC, because DATETIME keeps no time zone and
  * `CURRENT_TIMESTAMP` (defaults, ON UPDATE) follows the session's. Run the same on the connections
  * of an application that writes to these tables.
  */
-export const SESSION_SETUP_SQL =
-  "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00'";
+export const SESSION_SETUP_SQL = `SET SESSION ${SESSION_SETTINGS}`;
 
 /** The current instant in UTC with milliseconds, whatever the session's time zone (view, cleanup). */
 export const SQL_UTC_NOW = "UTC_TIMESTAMP(3)";
@@ -91,9 +94,28 @@ export class MysqlRenderer implements DialectRenderer {
     return ["SET NAMES utf8mb4", SESSION_SETUP_SQL];
   }
 
-  /** The DELETE behind `cleanupExpiredSessions()`. */
+  /** The DELETE behind `cleanupExpiredSessions()`, all at once (for a client's own use; the adapter deletes in batches). */
   cleanupStatement(routine: CleanupExpiredSessionsRoutine): string {
-    return `DELETE FROM ${q(routine.table)} WHERE ${q(routine.expiresAt)} <= ${SQL_UTC_NOW} OR NOT ${q(routine.active)}`;
+    return `DELETE FROM ${q(routine.table)} WHERE ${cleanupCondition(routine)}`;
+  }
+
+  /**
+   * The batched cleanup, step one: the keys of the next `size` sessions to delete, in key order,
+   * after the key bound to `?` (the first batch binds nothing). A plain SELECT: a consistent read
+   * that locks nothing.
+   */
+  cleanupBatchKeys(routine: CleanupExpiredSessionsRoutine, key: string, size: number, after: boolean): string {
+    const from = after ? `${q(key)} > ? AND ` : "";
+    return `SELECT ${q(key)} FROM ${q(routine.table)} WHERE ${from}(${cleanupCondition(routine)}) ORDER BY ${q(key)} LIMIT ${size}`;
+  }
+
+  /**
+   * Step two: deletes `count` sessions by key (bound to the `?`), those still expired or inactive
+   * (one may have been renewed since step one). Lookups by primary key lock those rows only, not the
+   * gaps between them: sign-ins insert meanwhile.
+   */
+  cleanupBatchDelete(routine: CleanupExpiredSessionsRoutine, key: string, count: number): string {
+    return `DELETE FROM ${q(routine.table)} WHERE ${q(key)} IN (${Array.from({ length: count }, () => "?").join(", ")}) AND (${cleanupCondition(routine)})`;
   }
 
   /**
@@ -207,6 +229,11 @@ export class MysqlRenderer implements DialectRenderer {
     return `ALTER TABLE ${q(table)}\n  ${parts.join(",\n  ")}`;
   }
 
+}
+
+/** A session the cleanup deletes: expired (compared in UTC, whatever the session's zone) or inactive. */
+function cleanupCondition(routine: CleanupExpiredSessionsRoutine): string {
+  return `${q(routine.expiresAt)} <= ${SQL_UTC_NOW} OR NOT ${q(routine.active)}`;
 }
 
 function columnDefinition(column: Column): string {

@@ -5,7 +5,7 @@ import { afterAll, describe, inject } from "vitest";
 import { sql } from "kysely";
 import { createMigrator, mysqlDialect } from "../src/index.js";
 import { mysqlHandMade } from "./hand-made.js";
-import { applicationKysely, applySqlFileWithClient, catalogSnapshot, executeAsOwner, openConnection } from "./helpers.js";
+import { applicationKysely, applySqlFileWithClient, catalogSnapshot, executeAsOwner, holdMigrationLock } from "./helpers.js";
 
 afterAll(closeMysqlAdminPools);
 
@@ -38,8 +38,7 @@ const mariadbHarness: AdapterHarness = {
       kysely,
       createMigrator: ({ db, ...options } = {}) => (db ? createMigrator({ db, ...options }) : createMigrator({ url: database.url, ...options })),
       async holdMigrationLock() {
-        const connection = await openConnection(database.url);
-        await connection.promise().query("SELECT GET_LOCK(CONCAT('better_auth_migrate:', DATABASE()), 0)");
+        const connection = await holdMigrationLock(database.url);
         return () => connection.promise().end();
       },
       catalog: () => catalogSnapshot(database),

@@ -92,7 +92,7 @@ describe(`the live catalog on MariaDB ${server.version}`, () => {
       "SELECT table_name, table_type, engine, table_collation, table_comment FROM information_schema.tables WHERE table_schema = ? ORDER BY table_name",
     );
     expect(tables.map((t) => [t.table_name, t.table_type])).toEqual([
-      ["accounts", "BASE TABLE"], ["active_sessions", "VIEW"], ["better_auth_migrations", "BASE TABLE"], ["invitation", "BASE TABLE"],
+      ["accounts", "BASE TABLE"], ["active_sessions", "VIEW"], ["better_auth_migrations", "BASE TABLE"], ["better_auth_migrations_lock_key", "BASE TABLE"], ["invitation", "BASE TABLE"],
       ["member", "BASE TABLE"], ["organization", "BASE TABLE"], ["sessions", "BASE TABLE"], ["users", "BASE TABLE"],
     ]);
     for (const t of tables.filter((t) => t.table_type === "BASE TABLE")) {
@@ -120,7 +120,7 @@ describe(`the live catalog on MariaDB ${server.version}`, () => {
       `SELECT c.table_name, c.constraint_name, c.constraint_type, GROUP_CONCAT(k.column_name ORDER BY k.ordinal_position) AS columns
        FROM information_schema.table_constraints c JOIN information_schema.key_column_usage k
          ON k.constraint_schema = c.constraint_schema AND k.table_name = c.table_name AND k.constraint_name = c.constraint_name
-       WHERE c.constraint_schema = ? AND c.table_name <> 'better_auth_migrations' AND c.constraint_type IN ('PRIMARY KEY', 'UNIQUE')
+       WHERE c.constraint_schema = ? AND c.table_name NOT IN ('better_auth_migrations', 'better_auth_migrations_lock_key') AND c.constraint_type IN ('PRIMARY KEY', 'UNIQUE')
        GROUP BY c.table_name, c.constraint_name, c.constraint_type ORDER BY 1, 3, 4`,
     );
     expect(keys.map((k) => [k.table_name, k.constraint_type, k.columns])).toEqual([

@@ -2,6 +2,7 @@
 import { fileURLToPath } from "node:url";
 import { closeMysqlAdminPools, createMysqlTestDatabase, type MysqlTestDatabase, runScript } from "@better-auth/test-databases";
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { LOCK_NAME_SQL } from "../src/mysql-adapter.js";
 
 afterAll(closeMysqlAdminPools);
 
@@ -42,7 +43,7 @@ describe(`concurrent processes on MariaDB ${server.version}`, () => {
       { id: "0002_organization_tables", steps_applied: null },
     ]);
     // The lock is gone with the processes that held it.
-    const [lock] = (await db.admin("SELECT IS_FREE_LOCK(CONCAT('better_auth_migrate:', DATABASE())) AS free")) as { free: number }[];
+    const [lock] = (await db.admin(`SELECT IS_FREE_LOCK(${LOCK_NAME_SQL}) AS free`)) as { free: number }[];
     expect(Number(lock!.free)).toBe(1);
   });
 });

@@ -1,13 +1,16 @@
 /** Connections on MySQL: the session settings of SPEC issue 11 and errors typed for people. */
+import { createHash } from "node:crypto";
 import { accessErrorOf } from "@better-auth/adapter-suite";
 import { closeMysqlAdminPools, createMysqlTestDatabase, type MysqlTestDatabase, withUrl } from "@better-auth/test-databases";
 import { Kysely, MysqlDialect, sql } from "kysely";
 import mysql from "mysql2";
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { createDatabase, createMigrator, dropDatabase } from "../src/index.js";
-import { openDatabase } from "../src/mysql-connection.js";
+import { connectionOptions, openDatabase } from "../src/mysql-connection.js";
 
 afterAll(closeMysqlAdminPools);
+
+const md5 = (text: string) => createHash("md5").update(text).digest("hex");
 
 const server = inject("mariadbServer");
 
@@ -66,6 +69,28 @@ describe(`connections on MariaDB ${server.version}`, () => {
       const tables = (await db.admin("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE()")) as { n: number }[];
       expect(Number(tables[0]!.n)).toBe(0);
     } finally {
+      await db.admin(`DROP USER '${user}'@'%'`);
+    }
+  });
+
+  it("an account without rights on the database cannot hold the migration lock: the name has a key only the database's users can read", async () => {
+    const user = `in_${db.name}`;
+    await db.admin(`CREATE USER '${user}'@'%' IDENTIFIED BY 'in-secret'`);
+    const intruder = mysql.createConnection(connectionOptions(withUrl(db.url, (u) => { u.username = user; u.password = "in-secret"; }), { database: null })).promise();
+    try {
+      // The names a lock on this database could be guessed by: its name, as earlier releases used.
+      const [held] = await intruder.query("SELECT GET_LOCK(?, 0) AS a, GET_LOCK(?, 0) AS b", [`better_auth_migrate:${db.name}`, `better_auth_migrate:${md5(db.name)}`]);
+      expect(held).toEqual([{ a: 1, b: 1 }]);
+      const migrator = createMigrator({ url: db.url, lockTimeoutMs: 1000 });
+      try {
+        expect((await migrator.up()).applied).toHaveLength(2);
+      } finally {
+        await migrator.close();
+      }
+      // The key is in a table the intruder cannot read.
+      await expect(intruder.query(`SELECT lock_key FROM \`${db.name}\`.better_auth_migrations_lock_key`)).rejects.toThrow(/denied/);
+    } finally {
+      await intruder.end();
       await db.admin(`DROP USER '${user}'@'%'`);
     }
   });

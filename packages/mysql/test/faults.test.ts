@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { catchingApplication, closeMysqlAdminPools, createMysqlTestDatabase, type MysqlTestDatabase } from "@better-auth/test-databases";
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { createMigrator } from "../src/index.js";
-import { migrateUp, openConnection } from "./helpers.js";
+import { holdMigrationLock, migrateUp, openConnection } from "./helpers.js";
 
 afterAll(closeMysqlAdminPools);
 
@@ -63,8 +63,7 @@ describe(`a dropped connection on MariaDB ${server.version}`, () => {
   });
 
   it("killing a runner that waits for the lock rejects up() with a typed error", async () => {
-    const holder = await openConnection(db.url);
-    await holder.promise().query("SELECT GET_LOCK(CONCAT('better_auth_migrate:', DATABASE()), 0)");
+    const holder = await holdMigrationLock(db.url);
     try {
       const app = application(db.url);
       await app.waiting;

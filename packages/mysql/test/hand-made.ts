@@ -151,7 +151,8 @@ const organizationRows: readonly string[] = [
 ];
 
 export const mysqlHandMade: HandMadeFixtures = {
-  ownObjects: ["users.users_touch_updated_at"],
+  // Their updated_at trigger and their cleanup procedure: what they made themselves, marked as theirs.
+  ownObjects: ["users.users_touch_updated_at", "cleanup_expired_sessions"],
   core,
   organization,
   coreRows,

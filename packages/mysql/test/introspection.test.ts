@@ -10,7 +10,7 @@ import {
 import { closeMysqlAdminPools, createMysqlTestDatabase, type MysqlTestDatabase } from "@better-auth/test-databases";
 import type { Kysely } from "kysely";
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
-import { mysqlDialect } from "../src/index.js";
+import { createMigrator, mysqlDialect } from "../src/index.js";
 import { mysqlHandMade } from "./hand-made.js";
 import { applicationKysely, executeAsOwner, migrateUp } from "./helpers.js";
 
@@ -18,7 +18,10 @@ afterAll(closeMysqlAdminPools);
 
 const server = inject("mariadbServer");
 const dialect = mysqlDialect();
-const IGNORE = { ignore: new Set(["better_auth_migrations"]) };
+// What `check` leaves out: the ledger and the tables the session keeps for itself.
+const IGNORE = { ignore: new Set(["better_auth_migrations", ...(dialect.session.ownTables ?? [])]) };
+/** As IGNORE, with what the hand-made databases' makers marked as their own (a trigger, a procedure). */
+const HAND_MADE = { ...IGNORE, ownObjects: new Set(mysqlHandMade.ownObjects) };
 
 /** An extension with one of everything the introspector must read back as the renderer describes it. */
 const apiKeys: Extension = defineExtension({
@@ -69,7 +72,7 @@ describe(`introspection on MariaDB ${server.version}`, () => {
     await database.drop();
   });
 
-  const check = async (extensions: readonly Extension[] = [], options: { all?: boolean } = {}) =>
+  const check = async (extensions: readonly Extension[] = [], options: { all?: boolean; ownObjects?: ReadonlySet<string> } = {}) =>
     compareSchemas(dialect.renderer.describe(resolveSchema(extensions)), await dialect.introspector.introspect(kysely), { ...IGNORE, ...options });
 
   it("finds nothing on a freshly migrated database", async () => {
@@ -101,6 +104,42 @@ describe(`introspection on MariaDB ${server.version}`, () => {
     expect(table.indexes.map((i) => i.name).sort()).toEqual(["api_key_kind_enabled_idx", "api_key_organization_id_fkey", "api_key_user_id_idx"]);
   });
 
+  it("reports a trigger on users that copies emails elsewhere, with what it does, unless the application marks it as its own", async () => {
+    await executeAsOwner(database.url, [...mysqlHandMade.core, ...mysqlHandMade.coreRows]);
+    await migrateUp(database.url, { ownObjects: mysqlHandMade.ownObjects });
+    await executeAsOwner(database.url, [
+      "CREATE TABLE loot (email TEXT)",
+      "CREATE TRIGGER users_copy_email AFTER INSERT ON users FOR EACH ROW INSERT INTO loot VALUES (NEW.email)",
+    ]);
+    const live = await dialect.introspector.introspect(kysely);
+    expect(live.tables.find((t) => t.name === "users")?.hooks).toEqual([
+      { kind: "trigger", name: "users_copy_email", definition: "AFTER INSERT ON `users` FOR EACH ROW INSERT INTO loot VALUES (NEW.email)" },
+      { kind: "trigger", name: "users_touch_updated_at", definition: expect.stringMatching(/^BEFORE UPDATE ON `users` FOR EACH ROW SET NEW.updated_at/) },
+    ]);
+    const findings = await check([], { ownObjects: new Set(mysqlHandMade.ownObjects) });
+    expect(findings.filter((f) => f.severity === "error"), summary(findings).join("\n")).toEqual([
+      expect.objectContaining({ kind: "trigger", object: "users", name: "users_copy_email", problem: "unmanaged", actual: expect.stringContaining("INSERT INTO loot") }),
+    ]);
+    expect(await check([], { ownObjects: new Set([...mysqlHandMade.ownObjects, "users.users_copy_email"]) })).not.toContainEqual(expect.objectContaining({ kind: "trigger" }));
+  });
+
+  it("refuses a ledger with a trigger (FOREIGN_LEDGER) and writes nothing to it", async () => {
+    await migrateUp(database.url);
+    await executeAsOwner(database.url, [
+      "CREATE TABLE seen (id VARCHAR(255))",
+      "CREATE TRIGGER ledger_spy AFTER INSERT ON better_auth_migrations FOR EACH ROW INSERT INTO seen VALUES (NEW.id)",
+    ]);
+    const migrator = createMigrator({ url: database.url, extensions: [apiKeys] });
+    try {
+      await expect(migrator.status()).rejects.toMatchObject({ code: "FOREIGN_LEDGER", message: expect.stringContaining("ledger_spy") });
+      await expect(migrator.up()).rejects.toMatchObject({ code: "FOREIGN_LEDGER" });
+    } finally {
+      await migrator.close();
+    }
+    expect(await database.admin("SELECT COUNT(*) AS n FROM better_auth_migrations")).toEqual([{ n: 2 }]);
+    expect(await database.admin("SELECT COUNT(*) AS n FROM seen")).toEqual([{ n: 0 }]);
+  });
+
   it("reports tables the model does not manage only with all", async () => {
     await migrateUp(database.url);
     await executeAsOwner(database.url, ["CREATE TABLE app_notes (id INT PRIMARY KEY, body TEXT)"]);
@@ -129,7 +168,7 @@ describe(`introspection on MariaDB ${server.version}`, () => {
     await executeAsOwner(database.url, [...mysqlHandMade.core, ...mysqlHandMade.coreRows]);
     const core = resolveSchema();
     const coreOnly = { tables: core.tables.filter((t) => ["users", "sessions", "accounts"].includes(t.name)), views: core.views, routines: [] };
-    const before = compareSchemas(dialect.renderer.describe(coreOnly), await dialect.introspector.introspect(kysely), IGNORE);
+    const before = compareSchemas(dialect.renderer.describe(coreOnly), await dialect.introspector.introspect(kysely), HAND_MADE);
     // Types, defaults, JSON, keys and checks match; what differs holds no data or is theirs.
     expect(summary(before)).toEqual([
       "error column users.updated_at: not set to the current time on update",
@@ -157,7 +196,7 @@ describe(`introspection on MariaDB ${server.version}`, () => {
       expect.stringMatching(/^CREATE OR REPLACE SQL SECURITY INVOKER VIEW `active_sessions` AS\nSELECT /),
     ]);
     await executeAsOwner(database.url, first);
-    const after = compareSchemas(dialect.renderer.describe(coreOnly), await dialect.introspector.introspect(kysely), IGNORE);
+    const after = compareSchemas(dialect.renderer.describe(coreOnly), await dialect.introspector.introspect(kysely), HAND_MADE);
     expect(after.filter((f) => f.severity === "error")).toEqual([]);
     // Run again after a crash: nothing is added twice, and it still succeeds.
     const second = await reconcile();
@@ -183,7 +222,7 @@ describe(`introspection on MariaDB ${server.version}`, () => {
     await executeAsOwner(database.url, [...mysqlHandMade.core, ...mysqlHandMade.organization]);
     const model = resolveSchema();
     const organization = { tables: model.tables.filter((t) => ["organization", "member", "invitation"].includes(t.name)), views: [], routines: [] };
-    const findings = compareSchemas(dialect.renderer.describe(organization), await dialect.introspector.introspect(kysely), IGNORE);
+    const findings = compareSchemas(dialect.renderer.describe(organization), await dialect.introspector.introspect(kysely), HAND_MADE);
     expect(summary(findings)).toEqual([]);
   });
 });

@@ -114,7 +114,7 @@ describe(`a run killed at every statement on MariaDB ${server.version}`, () => {
         await migrator.close();
       }
       const tables = (await db.admin("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY 1")) as { name: string }[];
-      expect(tables.map((t) => t.name)).toEqual(["accounts", "active_sessions", "better_auth_migrations", "sessions", "users"]);
+      expect(tables.map((t) => t.name)).toEqual(["accounts", "active_sessions", "better_auth_migrations", "better_auth_migrations_lock_key", "sessions", "users"]);
     } finally {
       await db.drop();
     }

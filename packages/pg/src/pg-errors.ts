@@ -65,6 +65,21 @@ export function translatePostgresError(error: unknown, target: PostgresTarget): 
       cause: error,
     });
   }
+  // The server asks for a password and the URL gives none: pg's SASL (or md5) step throws this
+  // before anything is sent.
+  if (/client password must be a (non-empty )?string|^Password must be a string$/.test(error.message)) {
+    return new DatabaseAccessError("AUTHENTICATION_FAILED", `${server} asks for a password${user ? ` for user "${user}"` : ""}, and the URL gives none.`, {
+      hint: "Add it to the URL as user:password@ (percent-encoded), or allow this login without one (trust or peer in pg_hba.conf).",
+      cause: error,
+    });
+  }
+  // Something else answers on that port (MySQL or MariaDB, HTTP…): pg reads its greeting as stray messages.
+  if (/^Received unexpected \w+ message from backend/.test(error.message)) {
+    return new DatabaseAccessError("UNREACHABLE", `${server} does not speak the PostgreSQL protocol (${error.message.replace(/\.$/, "")}): is it another server's port (MySQL/MariaDB)?`, {
+      hint: "Check the port in the URL: PostgreSQL listens on 5432 by default; a mysql:// URL is for MySQL and MariaDB.",
+      cause: error,
+    });
+  }
   // pg.Pool says "timeout exceeded when trying to connect", pg.Client "timeout expired".
   if ((code && UNREACHABLE_CODES.has(code)) || /timeout.*connect|connection timeout|^timeout expired$/i.test(error.message)) {
     return new DatabaseAccessError("UNREACHABLE", `Cannot reach ${server} (${code ?? "connection timed out"}).`, {

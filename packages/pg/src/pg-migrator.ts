@@ -8,6 +8,32 @@ import { assertDdlLockTimeout } from "./pg-renderer.js";
 /** How the migrator's sessions appear in pg_stat_activity. */
 export const APPLICATION_NAME = "better-auth-migrate";
 
+/**
+ * A pg client that hangs up when its login fails on the client's side (the server asks for a
+ * password and the URL has none; another protocol answers): pg-pool drops such a client without
+ * ending it, and its socket would keep the process alive until the server gives up on the login
+ * (authentication_timeout, 60 s by default).
+ */
+class ClosingClient extends pg.Client {
+  override connect(): Promise<pg.Client>;
+  override connect(callback: ConnectCallback): void;
+  override connect(callback?: ConnectCallback): Promise<pg.Client> | void {
+    const hangUp = () => void this.end().catch(() => undefined);
+    if (!callback) {
+      return super.connect().catch((error: unknown) => {
+        hangUp();
+        throw error;
+      });
+    }
+    const done = callback as (error: Error | null, client?: pg.Client) => void;
+    super.connect(((error: Error | null, client?: pg.Client) => {
+      if (error) hangUp();
+      done(error, client);
+    }) as ConnectCallback);
+  }
+}
+type ConnectCallback = ((error: Error) => void) | ((error: null, client: pg.Client) => void);
+
 /** Where the migrator connects: exactly one of these. */
 export type PostgresConnection<DB = unknown> =
   /** A connection URL; the migrator opens and closes its own pool. */
@@ -71,6 +97,7 @@ export function createMigrator<DB = unknown>(options: PostgresMigratorOptions<DB
     // its own application_name wins.
     const pool = new pg.Pool({
       connectionString: options.url, max: 2, connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000, application_name: APPLICATION_NAME,
+      Client: ClosingClient,
     });
     // A connection the server closes (a restart, a failover, pg_terminate_backend) is reported as an
     // 'error' event: on the pool while idle, on the client while checked out. The query in flight
