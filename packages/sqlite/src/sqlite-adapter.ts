@@ -1,8 +1,9 @@
-import { DatabaseAccessError, type Dialect, LockTimeoutError, type LockWait, emptyModel, ledgerTable, pollForLock, schema as model, type TransactionalSession } from "@better-auth/migrate-core";
+import { DatabaseAccessError, type Dialect, MigrateError, LockTimeoutError, type LockWait, emptyModel, ledgerTable, pollForLock, schema as model, type TransactionalSession } from "@better-auth/migrate-core";
 import { existsSync } from "node:fs";
 import { type Kysely, sql } from "kysely";
 import { SqliteIntrospector } from "./sqlite-introspector.js";
-import { SqliteRenderer } from "./sqlite-renderer.js";
+import { isDependentsCheck, REBUILD_DEPENDENTS, SqliteRenderer } from "./sqlite-renderer.js";
+import { quoteIdentifier } from "./sqlite-quote.js";
 
 const LOCK_POLL_MS = 25;
 /**
@@ -30,6 +31,8 @@ export class SqliteSession implements TransactionalSession {
   /** The migrator opened the file by path: reads must not create it. */
   readonly #onDisk: boolean;
   #lockTimeoutMs = BUSY_TIMEOUT_MS;
+  /** The connection's foreign_keys setting before the run turned it off, restored when the run ends. */
+  #foreignKeys: number | undefined;
 
   constructor(renderer: SqliteRenderer, filename: string, options: { onDisk?: boolean } = {}) {
     this.#renderer = renderer;
@@ -46,7 +49,9 @@ export class SqliteSession implements TransactionalSession {
     // Opening a missing file would create it: `status` and `down` must leave no file behind.
     if (this.fileMissing()) return undefined;
     const { rows } = await sql<{ name: string }>`SELECT name FROM pragma_table_info(${ledgerTable.name})`.execute(db);
-    return rows.length === 0 ? undefined : rows.map((r) => r.name);
+    if (rows.length === 0) return undefined;
+    await refuseForeignLedger(db);
+    return rows.map((r) => r.name);
   }
 
   async createLedger(db: Kysely<unknown>): Promise<void> {
@@ -59,6 +64,14 @@ export class SqliteSession implements TransactionalSession {
     // connection of this process, the lock holder included. So wait here, asynchronously, and let
     // BEGIN IMMEDIATE fail at once while another connection writes.
     await sql.raw("PRAGMA busy_timeout = 0").execute(db);
+    // A table rebuild drops a table others may reference: with foreign keys enforced, that DROP
+    // would delete or change their rows (ON DELETE CASCADE, SET NULL). The setting cannot change
+    // inside a transaction, so it is turned off for the whole run, before BEGIN, as SQLite's own
+    // procedure for schema changes says; each rebuild then runs foreign_key_check itself.
+    const { rows } = await sql<{ foreign_keys: number }>`PRAGMA foreign_keys`.execute(db);
+    this.#foreignKeys = rows[0]?.foreign_keys;
+    await sql.raw("PRAGMA foreign_keys = OFF").execute(db);
+    let locked = false;
     try {
       await pollForLock(
         async () => {
@@ -78,9 +91,32 @@ export class SqliteSession implements TransactionalSession {
           ...(onWait ? { onWait } : {}),
         },
       );
+      locked = true;
     } finally {
       await sql.raw(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`).execute(db);
+      if (!locked) await this.#restoreForeignKeys(db);
     }
+  }
+
+  async #restoreForeignKeys(db: Kysely<unknown>): Promise<void> {
+    const previous = this.#foreignKeys;
+    this.#foreignKeys = undefined;
+    if (previous !== undefined) await sql.raw(`PRAGMA foreign_keys = ${previous ? "ON" : "OFF"}`).execute(db);
+  }
+
+  /**
+   * Just before a rebuild checks that the application's own indexes and triggers on the table are
+   * back, makes them again from the text the rebuild saved (sqlite_schema's, as the application
+   * wrote it), in their order. Only CREATE INDEX and CREATE TRIGGER text is run, one statement each.
+   */
+  async executeStatement(db: Kysely<unknown>, statement: string): Promise<void> {
+    if (isDependentsCheck(statement)) {
+      const saved = await sql<{ sql: string }>`SELECT sql FROM temp.${sql.raw(quoteIdentifier(REBUILD_DEPENDENTS))} WHERE name NOT IN (SELECT name FROM main.sqlite_schema) ORDER BY rowid`.execute(db);
+      for (const { sql: text } of saved.rows) {
+        if (/^\s*CREATE\s+(UNIQUE\s+)?(INDEX|TRIGGER)\b/i.test(text)) await sql.raw(text).execute(db);
+      }
+    }
+    await sql.raw(statement).execute(db);
   }
 
   isBusy(error: unknown): boolean {
@@ -103,6 +139,7 @@ export class SqliteSession implements TransactionalSession {
       if (!/no transaction is active/i.test((error as Error).message)) throw error;
     } finally {
       await sql.raw(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`).execute(db);
+      await this.#restoreForeignKeys(db);
     }
   }
 
@@ -163,8 +200,38 @@ export class SqliteSession implements TransactionalSession {
   }
 }
 
-/** The SQLite dialect: renderer, session, introspector, and the DELETE behind `cleanupExpiredSessions()`. */
-export function sqliteDialect(filename: string, options: { onDisk?: boolean } = {}): Dialect & { session: SqliteSession } {
+/**
+ * A ledger that runs code when it is written to was not made by this tool: every migration writes
+ * a row, so a trigger on it (or a view under its name, written through INSTEAD OF triggers) would
+ * run whatever its maker put there, with each run. Refused, naming what is wrong; never written to.
+ */
+async function refuseForeignLedger(db: Kysely<unknown>): Promise<void> {
+  const name = ledgerTable.name;
+  const { rows } = await sql<{ type: string; name: string }>`
+    SELECT type, name FROM main.sqlite_schema WHERE (type = 'view' AND name = ${name} COLLATE NOCASE) OR (type = 'trigger' AND tbl_name = ${name} COLLATE NOCASE) ORDER BY name`.execute(db);
+  if (rows.length === 0) return;
+  const view = rows.some((r) => r.type === "view");
+  const triggers = rows.filter((r) => r.type === "trigger").map((r) => r.name);
+  const what = [...(view ? ["it is a view"] : []), ...(triggers.length > 0 ? [`it has trigger${triggers.length === 1 ? "" : "s"} ${triggers.join(", ")}`] : [])].join(", and ");
+  throw new MigrateError("FOREIGN_LEDGER", `${name} was not made by better-auth-migrate: ${what}, which would run with every migration it records.`, {
+    hint: `Drop ${view ? "the view" : "the triggers"} if ${view ? "it is" : "they are"} yours and you know what ${view ? "it does" : "they do"}; better-auth-migrate writes to its ledger only when nothing else runs with it.`,
+  });
+}
+
+/** How many sessions one batch of the cleanup deletes, unless the migrator is told otherwise. */
+export const CLEANUP_BATCH_SIZE = 1000;
+
+export interface SqliteDialectOptions {
+  /** The migrator opened the file by path: reads must not create it. */
+  onDisk?: boolean;
+  /** Sessions deleted per transaction by `cleanupExpiredSessions()`; default {@link CLEANUP_BATCH_SIZE}. */
+  cleanupBatchSize?: number;
+  /** How long a batch of the cleanup waits for another connection's write, in ms; default 60 000. */
+  lockTimeoutMs?: number;
+}
+
+/** The SQLite dialect: renderer, session, introspector, and the DELETEs behind `cleanupExpiredSessions()`. */
+export function sqliteDialect(filename: string, options: SqliteDialectOptions = {}): Dialect & { session: SqliteSession } {
   const renderer = new SqliteRenderer();
   const session = new SqliteSession(renderer, filename, options);
   return {
@@ -178,8 +245,29 @@ export function sqliteDialect(filename: string, options: { onDisk?: boolean } = 
           hint: "Check the path, or create the schema first with up.",
         });
       }
-      const result = await sql.raw(renderer.cleanupStatement(model.cleanupExpiredSessions)).execute(db);
-      return Number(result.numAffectedRows ?? 0n);
+      // In batches, each its own transaction: between two, the application's logins and session
+      // updates write. A batch that finds the database busy deletes nothing and is tried again, so
+      // the total stays right.
+      const batchSize = options.cleanupBatchSize ?? CLEANUP_BATCH_SIZE;
+      const batch = renderer.cleanupBatchStatement(model.cleanupExpiredSessions, batchSize);
+      let total = 0;
+      for (;;) {
+        let deleted = 0;
+        await pollForLock(
+          async () => {
+            try {
+              deleted = Number((await sql.raw(batch).execute(db)).numAffectedRows ?? 0n);
+              return true;
+            } catch (error) {
+              if (session.isBusy(error)) return false;
+              throw error;
+            }
+          },
+          { timeoutMs: options.lockTimeoutMs ?? 60_000, pollMs: LOCK_POLL_MS, describeHolder: async () => ({ description: `another connection writing to ${filename} (SQLite does not say which)` }) },
+        );
+        total += deleted;
+        if (deleted < batchSize) return total;
+      }
     },
   };
 }

@@ -1,5 +1,5 @@
 import {
-  autoUpdateTriggerName, type CheckSnapshot, type ColumnSnapshot, type ForeignKeySnapshot, type IndexSnapshot, type KeySnapshot, type ReferentialAction,
+  autoUpdateTriggerName, type CheckSnapshot, type ColumnSnapshot, type ForeignKeySnapshot, type HookSnapshot, type IndexSnapshot, type KeySnapshot, type ReferentialAction,
   type SchemaIntrospector, type SchemaSnapshot, type TableSnapshot, type ViewSnapshot,
 } from "@better-auth/migrate-core";
 import { type Kysely, sql } from "kysely";
@@ -144,7 +144,22 @@ async function readTable(db: Kysely<unknown>, table: string, text: SchemaText, t
     // What is left once the type checks are folded into their columns.
     checks: nameChecks(table, checks),
     indexes,
+    hooks: readHooks(table, columns, text),
   };
+}
+
+/**
+ * Every trigger on the table, whoever made it, except our updated_at trigger where it is exactly
+ * ours (the column is then `autoUpdate`): a trigger of our name with other text is reported too.
+ * Triggers are code that runs with every write, and can copy what is written anywhere.
+ */
+function readHooks(table: string, columns: readonly ColumnSnapshot[], text: SchemaText): HookSnapshot[] {
+  const ours = new Set(columns.filter((c) => c.autoUpdate).map((c) => autoUpdateTriggerName(table, c.name).toLowerCase()));
+  return text
+    .triggersOn(table)
+    .filter((t) => !ours.has(t.name.toLowerCase()))
+    .map((t): HookSnapshot => ({ kind: "trigger", name: t.name, definition: t.sql ?? "" }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /**

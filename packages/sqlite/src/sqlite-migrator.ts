@@ -26,7 +26,14 @@ export type SqliteConnection<DB = unknown> =
    */
   | { db: Kysely<DB>; url?: never; database?: never };
 
-export type SqliteMigratorOptions<DB = unknown> = SqliteConnection<DB> & MigratorOptions;
+export type SqliteMigratorOptions<DB = unknown> = SqliteConnection<DB> &
+  MigratorOptions & {
+    /**
+     * How many sessions `cleanupExpiredSessions()` deletes per transaction (default 1 000): SQLite
+     * lets one connection write at a time, and between two batches the application's writes go on.
+     */
+    cleanupBatchSize?: number;
+  };
 
 /** Foreign keys are off in SQLite unless each connection turns them on. */
 function prepareConnection<D extends BetterSqlite3Database>(database: D): D {
@@ -47,6 +54,10 @@ export function createMigrator<DB = unknown>(options: SqliteMigratorOptions<DB>)
   const given = [options.url, options.database, options.db].filter((v) => v !== undefined).length;
   if (given !== 1) {
     throw new InvalidOptionsError("createMigrator needs exactly one of url, database or db.", 'Pass { url: "sqlite:./better-auth.db" }.');
+  }
+  const { cleanupBatchSize } = options;
+  if (cleanupBatchSize !== undefined && !(Number.isSafeInteger(cleanupBatchSize) && cleanupBatchSize >= 1)) {
+    throw new InvalidOptionsError(`cleanupBatchSize must be a whole number of rows of at least 1, not ${String(cleanupBatchSize)}.`);
   }
   const schema = resolveSchema(options.extensions);
   let db: Kysely<unknown>;
@@ -72,5 +83,10 @@ export function createMigrator<DB = unknown>(options: SqliteMigratorOptions<DB>)
     db = kysely;
     onClose = () => kysely.destroy();
   }
-  return createRunner(sqliteDialect(filename, { onDisk: options.url !== undefined }), db, schema, { lockTimeoutMs: options.lockTimeoutMs, ownObjects: options.ownObjects, onClose });
+  const dialect = sqliteDialect(filename, {
+    onDisk: options.url !== undefined,
+    ...(cleanupBatchSize !== undefined ? { cleanupBatchSize } : {}),
+    ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
+  });
+  return createRunner(dialect, db, schema, { lockTimeoutMs: options.lockTimeoutMs, ownObjects: options.ownObjects, onClose });
 }

@@ -49,7 +49,13 @@ export class SqliteRenderer implements DialectRenderer {
       case "createTable":
         return this.createTable(op.table);
       case "dropTable":
-        return [`DROP TABLE ${q(op.table.name)}`];
+        // The session runs migrations with foreign keys off, so the DROP neither deletes nor changes
+        // the rows of other tables that reference this one: it is refused if any are left pointing at it.
+        return [
+          ...refuseUnless(foreignKeysOffWhileReferenced(op.table.name), `foreign keys are enforced on this connection and other tables reference ${op.table.name}: run PRAGMA foreign_keys = OFF before this file`),
+          `DROP TABLE ${q(op.table.name)}`,
+          ...refuseUnless(danglingReferences(op.table.name), `other tables have rows that reference ${op.table.name}; drop refused`),
+        ];
       case "addColumn":
         // SQLite adds a column whose default is not a constant only to an empty table: the table is rebuilt.
         return op.column.default?.kind === "now" ? this.rebuild(op.table, before, applyOperation(before, op)) : this.addColumn(op.table, op.column, op.constraints);
@@ -83,9 +89,19 @@ export class SqliteRenderer implements DialectRenderer {
     return [];
   }
 
-  /** The DELETE behind `cleanupExpiredSessions()`. */
+  /** The DELETE behind `cleanupExpiredSessions()`, all at once: for people who run it as SQL. */
   cleanupStatement(routine: CleanupExpiredSessionsRoutine): string {
-    return `DELETE FROM ${q(routine.table)} WHERE ${q(routine.expiresAt)} <= ${SQL_NOW} OR ${q(routine.active)} = 0`;
+    return `DELETE FROM ${q(routine.table)} WHERE ${cleanupCondition(routine)}`;
+  }
+
+  /**
+   * One batch of `cleanupExpiredSessions()`: at most `limit` of the sessions to delete, picked by
+   * rowid. Each runs as a transaction of its own, so SQLite's write lock is held for one batch at
+   * a time, not for the whole cleanup; the cleanup repeats it until a batch deletes fewer.
+   */
+  cleanupBatchStatement(routine: CleanupExpiredSessionsRoutine, limit: number): string {
+    const table = q(routine.table);
+    return `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${cleanupCondition(routine)} LIMIT ${Math.trunc(limit)})`;
   }
 
   /**
@@ -179,9 +195,20 @@ export class SqliteRenderer implements DialectRenderer {
    * table schema changes"): a new table with the definition `after` gives it, the rows copied by
    * column name (a column it adds takes its default), the old table dropped and the new one renamed,
    * then its indexes, triggers and the views over it made again. All of it in the migration's
-   * transaction. The copy names the columns the model knows; a live table with others (added by
-   * hand) would lose them, so a check refuses the rebuild first, before anything changes.
-   * A table other tables reference is refused: dropping it would act on their rows.
+   * transaction, and it keeps every row of every table:
+   * - the copy names the columns the model knows; a live table with others (added by hand) would
+   *   lose them, so a check refuses the rebuild first, before anything changes;
+   * - the DROP must not act on the rows of tables that reference this one (ON DELETE CASCADE or SET
+   *   NULL, the application's tables included): the session runs migrations with foreign keys off,
+   *   and a connection that enforces them (a SQL file's client) is refused before anything changes
+   *   where another table references this one; `PRAGMA foreign_key_check` on the table and on those
+   *   that reference it must find nothing before the migration goes on;
+   * - the application's own indexes and triggers on the table go with the DROP: their text is kept
+   *   in a temporary table first, the session makes them again from it (see the session's
+   *   `executeStatement`), and a check refuses the migration unless every one is back, which is
+   *   where a SQL file stops, since it cannot run text read from the database;
+   * - views and triggers elsewhere that name the table are left as they are and name the new one:
+   *   the rename runs with `legacy_alter_table` on, which neither rewrites nor re-checks them.
    */
   private rebuild(tableName: string, before: SchemaModel, after: SchemaModel): string[] {
     const old = before.tables.find((t) => t.name === tableName);
@@ -189,30 +216,41 @@ export class SqliteRenderer implements DialectRenderer {
     if (!old || !next) {
       throw new MigrateError("UNSUPPORTED_BY_DIALECT", `SQLite rebuilds table ${tableName} to change it, and needs its definition: render the migration with the model before it.`);
     }
-    const referencing = before.tables.filter((t) => t.name !== tableName && t.foreignKeys.some((fk) => fk.references.table === tableName));
-    if (referencing.length > 0) {
-      throw new MigrateError(
-        "UNSUPPORTED_BY_DIALECT",
-        `SQLite would have to rebuild table ${tableName}, which ${referencing.map((t) => t.name).join(", ")} reference${referencing.length === 1 ? "s" : ""}: a rebuild would act on their rows.`,
-        { hint: "Add the column as nullable or with a constant default instead." },
-      );
-    }
     const views = before.views.filter((v) => v.from.table === tableName || v.join.table === tableName);
     const building = `${tableName}__rebuild`;
     const [createNew] = this.createTable({ ...next, name: building });
     const kept = old.columns.map((c) => q(c.name)).join(", ");
-    const guard = q("better_auth_rebuild_guard");
+    // What the rebuild makes again itself: ours, by name, as the table was and as it will be.
+    const ours = [old, next].flatMap((t) => [...t.indexes.map((i) => i.name), ...t.uniques.map((u) => u.name), ...t.columns.filter((c) => c.autoUpdate).map((c) => autoUpdateTriggerName(t.name, c.name))]);
+    const table = quoteLiteral(tableName);
+    const saved = `temp.${q(REBUILD_DEPENDENTS)}`;
     return [
-      `CREATE TEMP TABLE ${guard} ("unknown_columns" INTEGER CONSTRAINT ${q(`${tableName} has columns the model does not know; rebuild refused`)} CHECK ("unknown_columns" = 0))`,
-      `INSERT INTO temp.${guard} SELECT count(*) FROM pragma_table_info(${quoteLiteral(tableName)}) WHERE name NOT IN (${old.columns.map((c) => quoteLiteral(c.name)).join(", ")})`,
-      `DROP TABLE temp.${guard}`,
+      ...refuseUnless(
+        `SELECT count(*) FROM pragma_table_info(${table}) WHERE name NOT IN (${old.columns.map((c) => quoteLiteral(c.name)).join(", ")})`,
+        `${tableName} has columns the model does not know; rebuild refused`,
+      ),
+      ...refuseUnless(foreignKeysOffWhileReferenced(tableName), `foreign keys are enforced on this connection and other tables reference ${tableName}: run PRAGMA foreign_keys = OFF before this file; rebuild refused`),
+      `DROP TABLE IF EXISTS ${saved}`,
+      `CREATE TEMP TABLE ${q(REBUILD_DEPENDENTS)} AS SELECT type, name, sql FROM main.sqlite_schema WHERE type IN ('index', 'trigger') AND tbl_name = ${table} COLLATE NOCASE AND sql IS NOT NULL` +
+        ` AND name NOT IN (${[...new Set(ours)].map(quoteLiteral).join(", ")}) ORDER BY type, rowid`,
       ...views.map((v) => `DROP VIEW ${q(v.name)}`),
       createNew!,
       `INSERT INTO ${q(building)} (${kept}) SELECT ${kept} FROM ${q(tableName)}`,
       `DROP TABLE ${q(tableName)}`,
+      "PRAGMA legacy_alter_table = ON",
       `ALTER TABLE ${q(building)} RENAME TO ${q(tableName)}`,
+      "PRAGMA legacy_alter_table = OFF",
       ...this.createTable(next).slice(1),
       ...views.map(createView),
+      ...refuseUnless(
+        `SELECT count(*) FROM ${saved} WHERE name NOT IN (SELECT name FROM main.sqlite_schema)`,
+        `${tableName} had indexes or triggers of its own (listed in ${REBUILD_DEPENDENTS}) that a SQL file cannot make again: apply this migration with up, or drop them first and create them after; rebuild refused`,
+      ),
+      `DROP TABLE ${saved}`,
+      ...refuseUnless(
+        `SELECT (SELECT count(*) FROM pragma_foreign_key_check(${table})) + (${danglingReferences(tableName)})`,
+        `PRAGMA foreign_key_check finds rows of ${tableName} or of tables that reference it without their parent row; rebuild refused`,
+      ),
     ];
   }
 
@@ -242,6 +280,53 @@ export class SqliteRenderer implements DialectRenderer {
   private inlineReference(fk: ForeignKey): string {
     return `REFERENCES ${q(fk.references.table)} (${columnList(fk.references.columns)}) ON DELETE ${referentialAction(fk.onDelete)}`;
   }
+}
+
+function cleanupCondition(routine: CleanupExpiredSessionsRoutine): string {
+  return `${q(routine.expiresAt)} <= ${SQL_NOW} OR ${q(routine.active)} = 0`;
+}
+
+/** Where a rebuild keeps the application's own indexes and triggers on the table while it is rebuilt. */
+export const REBUILD_DEPENDENTS = "better_auth_rebuild_dependents";
+const GUARD = q("better_auth_rebuild_guard");
+
+/**
+ * The statement of a rebuild that checks the application's indexes and triggers are back: the
+ * session makes them again (from their saved text) just before it.
+ */
+export function isDependentsCheck(statement: string): boolean {
+  return statement.startsWith(`INSERT INTO temp.${GUARD} SELECT count(*) FROM temp.${q(REBUILD_DEPENDENTS)} `);
+}
+
+/**
+ * Statements that fail, with `message` as the error ("CHECK constraint failed: …"), when `count`
+ * (a query giving one number) is not 0; they change nothing. SQL has no other way to stop a script.
+ */
+function refuseUnless(count: string, message: string): string[] {
+  return [
+    `CREATE TEMP TABLE ${GUARD} ("found" INTEGER CONSTRAINT ${q(message)} CHECK ("found" = 0))`,
+    `INSERT INTO temp.${GUARD} ${count}`,
+    `DROP TABLE temp.${GUARD}`,
+  ];
+}
+
+/** The other tables whose foreign keys name `table` (SQLite compares table names case-insensitively). */
+function referencingTables(table: string): string {
+  const name = quoteLiteral(table);
+  return (
+    `SELECT DISTINCT s.name FROM main.sqlite_schema AS s JOIN pragma_foreign_key_list(s.name) AS l ` +
+    `WHERE s.type = 'table' AND s.name <> ${name} COLLATE NOCASE AND l."table" = ${name} COLLATE NOCASE`
+  );
+}
+
+/** 1 where this connection enforces foreign keys and another table references `table`: dropping it would act on their rows. */
+function foreignKeysOffWhileReferenced(table: string): string {
+  return `SELECT count(*) FROM pragma_foreign_keys AS f WHERE f.foreign_keys = 1 AND EXISTS (${referencingTables(table)})`;
+}
+
+/** How many rows of other tables reference `table` without a row there to reference. */
+function danglingReferences(table: string): string {
+  return `SELECT count(*) FROM (${referencingTables(table)}) AS r JOIN pragma_foreign_key_check(r.name) AS c WHERE c.parent = ${quoteLiteral(table)} COLLATE NOCASE`;
 }
 
 function describeTable(table: Table): TableSnapshot {

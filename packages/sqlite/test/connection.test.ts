@@ -118,3 +118,49 @@ describe("SQLite commit", () => {
     }
   });
 });
+
+describe("A ledger better-auth-migrate did not make", () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "ba-sqlite-ledger-"));
+    file = join(dir, "auth.db");
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("is refused with FOREIGN_LEDGER, naming its trigger, and never written to", async () => {
+    const db = new Database(file);
+    // The right columns, and a trigger that runs with every row a migration records.
+    db.exec(`CREATE TABLE better_auth_migrations (id TEXT PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        duration_ms INTEGER NOT NULL, steps_applied INTEGER, baselined INTEGER NOT NULL DEFAULT 0);
+      CREATE TABLE loot (id TEXT);
+      CREATE TRIGGER planted AFTER INSERT ON better_auth_migrations BEGIN INSERT INTO loot VALUES (NEW.id); END;`);
+    db.close();
+    const migrator = createMigrator({ url: file });
+    try {
+      await expect(migrator.up()).rejects.toMatchObject({ code: "FOREIGN_LEDGER", message: expect.stringMatching(/better_auth_migrations was not made by better-auth-migrate: it has trigger planted/) });
+      await expect(migrator.status()).rejects.toMatchObject({ code: "FOREIGN_LEDGER" });
+    } finally {
+      await migrator.close();
+    }
+    const after = new Database(file, { readonly: true });
+    expect(after.prepare("SELECT (SELECT count(*) FROM better_auth_migrations) AS ledger, (SELECT count(*) FROM loot) AS loot").get()).toEqual({ ledger: 0, loot: 0 });
+    expect(after.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'users'").get()).toEqual({ n: 0 });
+    after.close();
+  });
+
+  it("is refused when it is a view", async () => {
+    const db = new Database(file);
+    db.exec(`CREATE TABLE real_ledger (id TEXT, name TEXT, checksum TEXT, applied_at TEXT, duration_ms INTEGER, steps_applied INTEGER, baselined INTEGER);
+      CREATE VIEW better_auth_migrations AS SELECT * FROM real_ledger;`);
+    db.close();
+    const migrator = createMigrator({ url: file });
+    try {
+      await expect(migrator.up()).rejects.toMatchObject({ code: "FOREIGN_LEDGER", message: expect.stringMatching(/it is a view/) });
+    } finally {
+      await migrator.close();
+    }
+  });
+});

@@ -52,7 +52,7 @@ interface TestDatabase {
   run(statements: readonly string[]): Promise<void>;
   migrate(extensions?: readonly Extension[]): Promise<void>;
   introspect(): Promise<SchemaSnapshot>;
-  check(extensions?: readonly Extension[], options?: { all?: boolean }): Promise<Finding[]>;
+  check(extensions?: readonly Extension[], options?: { all?: boolean; ownObjects?: ReadonlySet<string> }): Promise<Finding[]>;
 }
 
 let dir: string;
@@ -146,6 +146,27 @@ describe("SQLite introspection of a migrated database", () => {
     }
   });
 
+  it("reports triggers added to its tables, and a trigger under our name with other text, but not ours", async () => {
+    await db.migrate();
+    await db.run([
+      "CREATE TABLE loot (value TEXT)",
+      "CREATE TRIGGER users_mirror AFTER INSERT ON users BEGIN INSERT INTO loot VALUES (NEW.email); END",
+      "CREATE TRIGGER sessions_mirror AFTER UPDATE OF token ON sessions BEGIN INSERT INTO loot VALUES (NEW.token); END",
+    ]);
+    expect(summary((await db.check()).filter((f) => f.problem === "unmanaged")).sort()).toEqual([
+      expect.stringMatching(/^error trigger sessions\.sessions_mirror: not made by better-auth-migrate/),
+      expect.stringMatching(/^error trigger users\.users_mirror: not made by better-auth-migrate/),
+    ]);
+    // Our own updated_at trigger, edited to copy too, is no longer ours.
+    await db.run([
+      "DROP TRIGGER users_set_updated_at",
+      `CREATE TRIGGER users_set_updated_at AFTER UPDATE ON users BEGIN INSERT INTO loot VALUES (NEW.email); END`,
+    ]);
+    const users = (await db.introspect()).tables.find((t) => t.name === "users")!;
+    expect(users.hooks!.map((h) => h.name)).toEqual(["users_mirror", "users_set_updated_at"]);
+    expect(users.columns.find((c) => c.name === "updated_at")!.autoUpdate).toBe(false);
+  });
+
   for (const drift of sqliteFixtures.drift) {
     it(`reports ${drift.name}`, async () => {
       await db.migrate();
@@ -159,9 +180,27 @@ describe("SQLite introspection of a migrated database", () => {
 });
 
 describe("SQLite introspection of a hand-made database", () => {
+  /** The fixtures' own updated_at triggers, marked as the application's. */
+  const ownObjects = new Set(sqliteFixtures.ownObjects);
+
+  it("reports every trigger on a managed table but our exact updated_at triggers: one copying e-mails, one copying session tokens", async () => {
+    await db.run([
+      ...sqliteFixtures.core,
+      ...sqliteFixtures.coreRows,
+      "CREATE TABLE loot (value TEXT)",
+      "CREATE TRIGGER users_mirror AFTER INSERT ON users BEGIN INSERT INTO loot VALUES (NEW.email); END",
+      "CREATE TRIGGER sessions_mirror AFTER UPDATE OF token ON sessions BEGIN INSERT INTO loot VALUES (NEW.token); END",
+    ]);
+    const hooks = (await db.introspect()).tables.flatMap((t) => (t.hooks ?? []).map((h) => `${t.name}.${h.name} ${h.kind}`));
+    expect(hooks).toEqual(["sessions.sessions_mirror trigger", "users.users_mirror trigger", "users.users_updated_at trigger"]);
+    const findings = (await db.check([], { ownObjects })).filter((f) => f.problem === "unmanaged");
+    expect(findings.map((f) => `${f.severity} ${f.kind} ${f.name}`).sort()).toEqual(["error trigger sessions_mirror", "error trigger users_mirror"]);
+    expect(findings.find((f) => f.name === "sessions_mirror")!.message).toContain("INSERT INTO loot VALUES (NEW.token)");
+  });
+
   it("accepts its types, defaults and keys, and reports only what adoption rebuilds", async () => {
     await db.run([...sqliteFixtures.core, ...sqliteFixtures.organization]);
-    expect(summary(await db.check())).toEqual([
+    expect(summary(await db.check([], { ownObjects }))).toEqual([
       "error column users.updated_at: not set to the current time on update",
       "warning index sessions.idx_sessions_token: (token) is not in the model; it repeats the columns of sessions_token_key; kept",
       "error index accounts_user_id_idx: missing: (user_id) on accounts",
@@ -177,7 +216,7 @@ describe("SQLite introspection of a hand-made database", () => {
     expect(live.tables.find((t) => t.name === "invitation")!.checks).toEqual([
       { name: "invitation_status_check", expression: "status in ('pending', 'accepted', 'rejected', 'canceled')" },
     ]);
-    expect((await db.check([], { all: true })).filter((f) => f.problem === "unmanaged").map((f) => f.object)).toEqual(["_sqlx_migrations"]);
+    expect((await db.check([], { all: true, ownObjects })).filter((f) => f.problem === "unmanaged").map((f) => f.object)).toEqual(["_sqlx_migrations"]);
   });
 
   for (const breakage of sqliteFixtures.breakages) {
@@ -209,7 +248,7 @@ describe("SQLite introspection of a hand-made database", () => {
     // Run again after a crash, the same statements change nothing.
     await db.run(statements);
     expect(await reconcileAll()).toEqual([]);
-    expect(summary(await db.check())).toEqual([
+    expect(summary(await db.check([], { ownObjects }))).toEqual([
       "warning index sessions.idx_sessions_token: (token) is not in the model; it repeats the columns of sessions_token_key; kept",
     ]);
   });

@@ -70,6 +70,14 @@ interface SessionBase {
    * at a replica says so.
    */
   refuseReadOnly?(db: Kysely<unknown>): Promise<void>;
+  /**
+   * Runs one rendered statement where the dialect must do more than send it; undefined: each is
+   * sent as it is. SQLite uses it to make again, at the point its rebuild checks they exist, the
+   * application's own indexes and triggers on a rebuilt table: their text is read from the database
+   * during the run, so no SQL file can hold it (a file refuses there instead). What else it runs
+   * must be read from the database, never made up: the statements stay those of the SQL files.
+   */
+  executeStatement?(db: Kysely<unknown>, statement: string): Promise<void>;
   /** Converts a timestamp as the driver returns it into a Date. */
   readTimestamp(value: unknown): Date;
 }

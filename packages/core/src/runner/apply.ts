@@ -36,13 +36,14 @@ export function renderForRun(renderer: DialectRenderer, session: MigrationSessio
 /** Sends statements on one connection: as one query where the dialect takes several at once. */
 export async function executeStatements(session: MigrationSession, conn: Kysely<unknown>, statements: readonly string[]): Promise<void> {
   if (statements.length === 0) return;
-  if (session.supportsMultipleStatements) {
+  if (session.supportsMultipleStatements && !session.executeStatement) {
     await sql.raw(statements.join(";\n")).execute(conn);
     return;
   }
   for (const statement of statements) {
     try {
-      await sql.raw(statement).execute(conn);
+      if (session.executeStatement) await session.executeStatement(conn, statement);
+      else await sql.raw(statement).execute(conn);
     } catch (error) {
       throw Object.assign(error as object, { statement });
     }
