@@ -73,34 +73,41 @@ export class PostgresIntrospector implements SchemaIntrospector {
   constructor(private readonly schema: string) {}
 
   /**
-   * Reads in one transaction with the search_path set to the schema alone (pg_catalog is always
-   * searched first), so that `pg_get_viewdef` and `pg_get_expr` print the schema's own objects
-   * unqualified, whatever the connection's search_path. Inside a caller's transaction the
-   * setting is put back afterwards.
+   * The columns of every table. One query outside any transaction, so under the connection's own
+   * search_path, which the database's owner may have set (ALTER DATABASE … SET search_path): every
+   * operator and type in it is qualified.
    */
   async columns(given: Kysely<unknown>): Promise<ReadonlyMap<string, readonly string[]>> {
     // pg_class and pg_attribute only: no lock on the tables themselves.
     const { rows } = await sql<{ table_name: string; column_name: string }>`
       SELECT c.relname AS table_name, a.attname AS column_name
       FROM pg_catalog.pg_class c
-      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-      WHERE n.nspname = ${this.schema} AND c.relkind IN ('r', 'p')
+      JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+      JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.oid AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
+      WHERE n.nspname OPERATOR(pg_catalog.=) ${this.schema}::pg_catalog.name AND c.relkind::pg_catalog.text OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p']::pg_catalog.text[])
       ORDER BY c.relname, a.attnum`.execute(given.withoutPlugins());
     return byTable(rows);
   }
 
+  /**
+   * Reads in one transaction with the search_path set to the schema alone (pg_catalog is then
+   * searched first), so that `pg_get_viewdef` and `pg_get_expr` print the schema's own objects
+   * unqualified, whatever the connection's search_path. Inside a caller's transaction the
+   * setting is put back afterwards. The functions of the queries are qualified, and their operators
+   * take argument types that pg_catalog has exactly: a look-alike in the schema with more exact
+   * argument types than pg_catalog's (unnest(int2[]) against unnest(anyarray)) would win otherwise.
+   */
   async introspect(given: Kysely<unknown>): Promise<SchemaSnapshot> {
     // Rows are read by column name: a caller's plugins (CamelCasePlugin) must not rename them.
     const db = given.withoutPlugins();
     if (!db.isTransaction) return db.transaction().execute((trx) => this.introspect(trx));
     const { rows } = await sql<{ previous: string; strings: string }>`
-      SELECT current_setting('search_path') AS previous, current_setting('standard_conforming_strings') AS strings`.execute(db);
+      SELECT pg_catalog.current_setting('search_path') AS previous, pg_catalog.current_setting('standard_conforming_strings') AS strings`.execute(db);
     const restore = () =>
-      sql`SELECT set_config('search_path', ${rows[0]?.previous ?? ""}, true), set_config('standard_conforming_strings', ${rows[0]?.strings ?? "on"}, true)`.execute(db);
+      sql`SELECT pg_catalog.set_config('search_path', ${rows[0]?.previous ?? ""}, true), pg_catalog.set_config('standard_conforming_strings', ${rows[0]?.strings ?? "on"}, true)`.execute(db);
     // Defaults and checks are printed as literals; with standard_conforming_strings off a backslash
     // in them would print differently from the model's spelling.
-    await sql`SELECT set_config('search_path', ${quoteIdentifier(this.schema)}, true), set_config('standard_conforming_strings', 'on', true)`.execute(db);
+    await sql`SELECT pg_catalog.set_config('search_path', ${quoteIdentifier(this.schema)}, true), pg_catalog.set_config('standard_conforming_strings', 'on', true)`.execute(db);
     let snapshot: SchemaSnapshot;
     try {
       snapshot = await this.read(db);
@@ -161,10 +168,10 @@ export class PostgresIntrospector implements SchemaIntrospector {
   private async constraints(db: Kysely<unknown>): Promise<ConstraintRow[]> {
     const { rows } = await sql<ConstraintRow>`
       SELECT t.relname AS "table", c.conname AS name, c.contype::text AS type,
-             ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY AS k(attnum, i)
+             ARRAY(SELECT a.attname::text FROM pg_catalog.unnest(c.conkey) WITH ORDINALITY AS k(attnum, i)
                    JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum ORDER BY k.i) AS columns,
              r.relname AS ref_table,
-             ARRAY(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY AS k(attnum, i)
+             ARRAY(SELECT a.attname::text FROM pg_catalog.unnest(c.confkey) WITH ORDINALITY AS k(attnum, i)
                    JOIN pg_catalog.pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum ORDER BY k.i) AS ref_columns,
              c.confdeltype::text AS on_delete, pg_catalog.pg_get_constraintdef(c.oid, true) AS definition
       FROM pg_catalog.pg_constraint c
@@ -180,7 +187,7 @@ export class PostgresIntrospector implements SchemaIntrospector {
     // The key columns only (not INCLUDE ones), each as pg_get_indexdef prints it: a column name or an expression.
     const { rows } = await sql<IndexRow>`
       SELECT t.relname AS "table", ic.relname AS name, i.indisunique AS "unique", am.amname AS method, i.indisvalid AS valid,
-             ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k) AS keys,
+             ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, true) FROM pg_catalog.generate_series(1, i.indnkeyatts::int) AS k ORDER BY k) AS keys,
              pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) AS predicate
       FROM pg_catalog.pg_index i
       JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
@@ -210,8 +217,8 @@ export class PostgresIntrospector implements SchemaIntrospector {
       JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid
       JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
       WHERE n.nspname = ${this.schema} AND pn.nspname = ${this.schema} AND p.proname = ${model.touchUpdatedAt.name}
-        AND NOT t.tgisinternal AND t.tgenabled <> 'D' AND t.tgtype & (1 | 2 | 16 | 64) = (1 | 2 | 16)
-        AND t.tgqual IS NULL AND cardinality(t.tgattr::int2[]) = 0
+        AND NOT t.tgisinternal AND t.tgenabled <> 'D' AND t.tgtype::int & (1 | 2 | 16 | 64) = (1 | 2 | 16)
+        AND t.tgqual IS NULL AND pg_catalog.cardinality(t.tgattr::int2[]) = 0
       ORDER BY c.relname, t.tgname`.execute(db);
     return rows;
   }
@@ -238,7 +245,7 @@ export class PostgresIntrospector implements SchemaIntrospector {
       JOIN pg_catalog.pg_language l ON l.oid = p.prolang
       WHERE n.nspname = ${this.schema} AND p.prokind = 'f'
         AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d
-                        WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+                        WHERE d.classid = 'pg_catalog.pg_proc'::regclass::oid AND d.objid = p.oid AND d.deptype = 'e')
       ORDER BY p.proname, p.pronargs, p.oid`.execute(db);
     return rows;
   }
