@@ -10,7 +10,7 @@ import type { Target } from "./target.js";
 export interface CommandContext {
   target: Target;
   out: Output;
-  options: { steps?: number; check: boolean; down: boolean; yes: boolean; all: boolean; out?: string; lockTimeoutMs?: number; connectTimeoutMs?: number };
+  options: { steps?: number; check: boolean; down: boolean; yes: boolean; allowDataLoss?: boolean; all: boolean; out?: string; lockTimeoutMs?: number; connectTimeoutMs?: number };
   /** What --better-auth and --extensions add to the core migrations; undefined when neither is given. */
   extensions?: readonly Extension[] | undefined;
   /** Asks a yes/no question in the terminal; undefined when there is no terminal to ask in. */
@@ -83,17 +83,31 @@ export const up: Command = (ctx) =>
 export const down: Command = (ctx) =>
   withMigrator(ctx, async (migrator) => {
     const steps = ctx.options.steps ?? 1;
-    const doomed = (await migrator.planDown({ steps })).map((m) => m.id);
+    const planned = await migrator.planDown({ steps });
+    const doomed = planned.map((m) => m.id);
     if (doomed.length === 0) {
       ctx.out.say("Nothing to revert: no migration is applied.");
       ctx.out.result({ database: ctx.target.display, reverted: [] });
       return EXIT.OK;
     }
-    await confirmed(ctx, "down", `Revert ${doomed.join(", ")} on ${ctx.target.display}? Data in the tables it drops is lost. [y/N] `);
+    const losses = planned.flatMap((m) => m.dataLoss);
+    const lost = losses.map((l) => (l.column === undefined ? `table ${l.table} (${plural(l.rows, "row")})` : `column ${l.table}.${l.column} (${plural(l.rows, "non-null value")})`));
+    // Neither a "y" nor --yes is enough to drop data: that takes its own flag, named for it.
+    if (losses.length > 0 && !ctx.options.allowDataLoss) {
+      throw new CliError("DATA_LOSS", `Reverting ${doomed.join(", ")} would drop data: ${lost.join(", ")}. Nothing was reverted.`, {
+        hint: "Back the data up first if you need it; then run down again with --allow-data-loss.",
+      });
+    }
+    await confirmed(
+      ctx,
+      "down",
+      `Revert ${doomed.join(", ")} on ${ctx.target.display}? ${losses.length > 0 ? `It drops ${lost.join(", ")}: that data is lost.` : "It drops no table with rows and no column with values."} [y/N] `,
+    );
     const { reverted } = await migrator.down({
       steps,
       // Exactly what was confirmed, or nothing: another run may have reverted something meanwhile.
       expect: doomed,
+      ...(ctx.options.allowDataLoss ? { allowDataLoss: true } : {}),
       onProgress: reportProgress(ctx, () => "reverted"),
     });
     ctx.out.say(`${plural(reverted.length, "migration")} reverted.`);

@@ -12,7 +12,7 @@ export const EXIT = {
   PENDING: 3,
   /** The database cannot be used: unreachable, connection lost, login refused, missing database, read-only, missing privilege, disk full, a pooler where a direct connection is needed. */
   DATABASE: 4,
-  /** A destructive command was not confirmed (declined, Ctrl+D, Ctrl+C, or no terminal and no --yes). */
+  /** A destructive command was not confirmed (declined, Ctrl+D, Ctrl+C, or no terminal and no --yes), or down would drop data and --allow-data-loss was not given. */
   NOT_CONFIRMED: 5,
   /** `check`: the database differs from the model (an error finding); or up/baseline refused to adopt tables that differ. */
   DRIFT: 6,
@@ -21,7 +21,7 @@ export const EXIT = {
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** The errors the CLI raises itself. */
-export type CliErrorCode = "BAD_OPTION" | "BAD_ARGUMENT" | "UNKNOWN_COMMAND" | "BAD_URL" | "UNKNOWN_SCHEME" | "ADAPTER_MISSING" | "BAD_EXTENSIONS_MODULE" | "NOT_CONFIRMED";
+export type CliErrorCode = "BAD_OPTION" | "BAD_ARGUMENT" | "UNKNOWN_COMMAND" | "BAD_URL" | "UNKNOWN_SCHEME" | "ADAPTER_MISSING" | "BAD_EXTENSIONS_MODULE" | "NOT_CONFIRMED" | "DATA_LOSS";
 
 /** The codes of the library's and the adapters' `MigrateError`s, other than database access. */
 export type LibraryErrorCode =
@@ -40,7 +40,8 @@ export type LibraryErrorCode =
   | "INVALID_DEFAULT"
   | "INVALID_IDENTIFIER"
   | "UNSUPPORTED_BY_DIALECT"
-  | "ADOPTION_REFUSED";
+  | "ADOPTION_REFUSED"
+  | "DATA_LOSS";
 
 /** Database access problems: the library's `DatabaseAccessError` codes, and SQLite's full disk. */
 export type AccessErrorCode = DatabaseAccessProblem | "DISK_FULL";
@@ -91,6 +92,7 @@ export const ERROR_EXIT = {
   DISK_FULL: EXIT.DATABASE,
 
   NOT_CONFIRMED: EXIT.NOT_CONFIRMED,
+  DATA_LOSS: EXIT.NOT_CONFIRMED,
 
   ADOPTION_REFUSED: EXIT.DRIFT,
 } as const satisfies Record<ErrorCode, ExitCode>;

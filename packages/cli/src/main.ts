@@ -45,6 +45,7 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
           url: { type: "string" },
           json: { type: "boolean" },
           yes: { type: "boolean", short: "y" },
+          "allow-data-loss": { type: "boolean" },
           steps: { type: "string" },
           check: { type: "boolean" },
           down: { type: "boolean" },
@@ -88,6 +89,9 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
     if ((values.out !== undefined || values.dialect !== undefined) && name !== "sql") {
       throw new CliError("BAD_OPTION", `${values.out !== undefined ? "--out" : "--dialect"} belongs to the sql command.`, { hint: "See better-auth-migrate sql --help." });
     }
+    if (values["allow-data-loss"] !== undefined && name !== "down") {
+      throw new CliError("BAD_OPTION", "--allow-data-loss belongs to the down command.", { hint: "See better-auth-migrate down --help." });
+    }
     const databaseGiven = values.url !== undefined || Boolean(io.env.DATABASE_URL);
     if (values.dialect !== undefined && databaseGiven) {
       throw new CliError("BAD_OPTION", "--dialect is for rendering without a database; the URL already names the dialect.", { hint: "Leave out either --dialect or --url/DATABASE_URL." });
@@ -113,7 +117,7 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
       target,
       extensions,
       out,
-      options: { check: values.check === true, down: values.down === true, yes: values.yes === true, all: values.all === true, ...(values.out ? { out: values.out } : {}), ...(steps ? { steps } : {}), ...(lockTimeoutMs ? { lockTimeoutMs } : {}), ...(connectTimeoutMs ? { connectTimeoutMs } : {}) },
+      options: { check: values.check === true, down: values.down === true, yes: values.yes === true, allowDataLoss: values["allow-data-loss"] === true, all: values.all === true, ...(values.out ? { out: values.out } : {}), ...(steps ? { steps } : {}), ...(lockTimeoutMs ? { lockTimeoutMs } : {}), ...(connectTimeoutMs ? { connectTimeoutMs } : {}) },
       confirm: interactive ? (question) => ask(question, io) : undefined,
     });
   } catch (error) {

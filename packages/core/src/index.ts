@@ -14,19 +14,20 @@ export type { Dialect } from "./dialect/dialect.js";
 export type { DialectRenderer, SchemaModel } from "./dialect/renderer.js";
 export type { SchemaIntrospector } from "./dialect/introspector.js";
 export type {
-  CheckSnapshot, ColumnSnapshot, ForeignKeySnapshot, IndexSnapshot, KeySnapshot, RoutineSnapshot, SchemaSnapshot, TableSnapshot, ViewSnapshot,
+  CheckSnapshot, ColumnSnapshot, ForeignKeySnapshot, HookSnapshot, IndexSnapshot, KeySnapshot, RoutineSnapshot, SchemaSnapshot, TableSnapshot, ViewSnapshot,
 } from "./model/snapshot.js";
 export { compareSchemas, hasMatchingIndex, type CompareOptions, type DriftKind, type Finding } from "./drift/compare.js";
 export type { ApplyMode, MigrationSession, PerStatementSession, TransactionalSession } from "./dialect/session.js";
 export {
   createRunner, renderMigration,
-  type BaselineResult, type CheckReport, type DownResult, type MigratorOptions, type SqlFile, type RunOptions, type MigrationRun, type MigrationState, type MigrationStatus, type Migrator,
+  type BaselineResult, type CheckReport, type DataLoss, type DownOptions, type DownPlanEntry, type DownResult, type MigratorOptions, type SqlFile, type RunOptions, type MigrationRun, type MigrationState, type MigrationStatus, type Migrator,
   type RunnerOptions, type SqlOptions, type UpResult,
 } from "./runner/migrator.js";
 export type { Direction } from "./runner/plan.js";
 export type { MigrationEvent } from "./runner/progress.js";
 export { ledgerTable, type LedgerEntry } from "./runner/ledger.js";
 export { AdoptionRefusedError } from "./runner/adopt.js";
+export { DataLossError } from "./runner/data-loss.js";
 export { pollForLock, type LockHolder, type LockRequest, type LockWait, type PollOptions } from "./runner/poll-lock.js";
 export {
   MigrateError, ChecksumMismatchError, DatabaseAccessError, type DatabaseAccessProblem, InvalidExtensionError, InvalidOptionsError, LockTimeoutError,

@@ -63,5 +63,5 @@ export function createMigrator<DB = unknown>(options: MysqlMigratorOptions<DB>):
     connections: db,
     ...(leaseMs === undefined ? {} : { leaseMs }),
   });
-  return createRunner(dialect, db, schema, { lockTimeoutMs: options.lockTimeoutMs, onClose });
+  return createRunner(dialect, db, schema, { lockTimeoutMs: options.lockTimeoutMs, ownObjects: options.ownObjects, onClose });
 }

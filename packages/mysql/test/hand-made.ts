@@ -151,6 +151,7 @@ const organizationRows: readonly string[] = [
 ];
 
 export const mysqlHandMade: HandMadeFixtures = {
+  ownObjects: ["users.users_touch_updated_at"],
   core,
   organization,
   coreRows,

@@ -82,5 +82,5 @@ export function createMigrator<DB = unknown>(options: PostgresMigratorOptions<DB
     db = kysely;
     onClose = () => kysely.destroy();
   }
-  return createRunner(dialect, db, schema, { lockTimeoutMs: options.lockTimeoutMs, onClose });
+  return createRunner(dialect, db, schema, { lockTimeoutMs: options.lockTimeoutMs, ownObjects: options.ownObjects, onClose });
 }

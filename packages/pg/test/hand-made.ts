@@ -155,6 +155,7 @@ const organizationRows = [
 ];
 
 export const postgresFixtures: HandMadeFixtures = {
+  ownObjects: ["users.update_users_updated_at", "organization.update_organization_updated_at", "update_updated_at_column"],
   core,
   organization,
   coreRows,

@@ -47,7 +47,7 @@ for (const server of inject("postgresServers")) {
       try {
         // The renderer's E'' spelling and the catalog's plain one are the same default for check.
         expect((await migrator.check()).findings).toEqual([]);
-        await migrator.down({ steps: 2 });
+        await migrator.down({ steps: 2, allowDataLoss: true });
       } finally {
         await migrator.close();
       }

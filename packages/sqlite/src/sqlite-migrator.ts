@@ -72,5 +72,5 @@ export function createMigrator<DB = unknown>(options: SqliteMigratorOptions<DB>)
     db = kysely;
     onClose = () => kysely.destroy();
   }
-  return createRunner(sqliteDialect(filename, { onDisk: options.url !== undefined }), db, schema, { lockTimeoutMs: options.lockTimeoutMs, onClose });
+  return createRunner(sqliteDialect(filename, { onDisk: options.url !== undefined }), db, schema, { lockTimeoutMs: options.lockTimeoutMs, ownObjects: options.ownObjects, onClose });
 }

@@ -221,4 +221,4 @@ const drift: HandMadeFixtures["drift"] = [
   },
 ];
 
-export const sqliteFixtures: HandMadeFixtures = { core, organization, coreRows, organizationRows, breakages, drift };
+export const sqliteFixtures: HandMadeFixtures = { core, organization, coreRows, organizationRows, ownObjects: ["users.users_updated_at", "organization.organization_updated_at"], breakages, drift };

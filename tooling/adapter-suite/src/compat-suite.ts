@@ -79,7 +79,7 @@ export function compatSuite(harness: AdapterHarness): void {
         }
 
         await k.deleteFrom("sessions").where("id", "=", "s2").execute();
-        const { reverted } = await compat.down({ steps: BETTER_AUTH_PLUGINS.length + 1 });
+        const { reverted } = await compat.down({ steps: BETTER_AUTH_PLUGINS.length + 1, allowDataLoss: true });
         expect(reverted).toHaveLength(BETTER_AUTH_PLUGINS.length + 1);
         expect(await db.catalog()).toEqual(catalogBefore);
         expect(await coreRows(k)).toEqual(rowsBefore);
@@ -94,10 +94,47 @@ export function compatSuite(harness: AdapterHarness): void {
         await compat.up();
         await db.kysely.insertInto("users").values({ id: "u1" }).execute();
         await db.kysely.insertInto("sessions").values({ id: "s1", user_id: "u1", token: "t1", expires_at: stamp(ISO_2100), ip_address: "" }).execute();
-        await compat.down();
+        await compat.down({ allowDataLoss: true });
         const { ip_address } = await db.kysely.selectFrom("sessions").select("ip_address").executeTakeFirstOrThrow();
         // PostgreSQL's inet has no empty address: NULL. Elsewhere the text stays.
         expect([null, ""]).toContain(ip_address);
+      } finally {
+        await compat.close();
+      }
+    });
+
+    it("refuse to revert what drops password hashes, roles and tables with rows unless data loss is allowed, and say what would be lost", async () => {
+      const compat = db.createMigrator({ extensions: betterAuthCompat({ plugins: [...BETTER_AUTH_PLUGINS] }) });
+      try {
+        await compat.up();
+        const k = db.kysely;
+        await k.insertInto("users").values([{ id: "u1", role: "admin" }, { id: "u2" }]).execute();
+        await k.insertInto("accounts").values({ id: "a1", user_id: "u1", provider: "credential", provider_account_id: "u1", password: "hash" }).execute();
+        await k.insertInto("verification").values({ id: "v1", identifier: "reset", value: "token", expires_at: stamp(ISO_2100) }).execute();
+        const everything = BETTER_AUTH_PLUGINS.length + 1;
+
+        const planned = await compat.planDown({ steps: everything });
+        const losses = planned.flatMap((m) => m.dataLoss.map((l) => `${m.id} ${l.table}${l.column ? `.${l.column}` : ""} ${l.rows}`));
+        expect(losses).toContain("better_auth_0001_core accounts.password 1");
+        expect(losses).toContain("better_auth_0001_core verification 1");
+        expect(losses).toContain("better_auth_0008_admin users.role 1");
+        // A migration that drops only empty tables and null columns loses nothing.
+        expect(planned.find((m) => m.id === "better_auth_0005_passkey")?.dataLoss).toEqual([]);
+
+        for (const steps of [1, everything]) {
+          const refused = await compat.down({ steps }).then(() => undefined, (error: unknown) => error);
+          expect(refused).toMatchObject({ code: "DATA_LOSS" });
+          expect((refused as Error).message).toContain("column users.role (1 non-null value)");
+        }
+        const refused = await compat.down({ steps: everything }).catch((error: Error) => error.message);
+        expect(refused).toContain("column accounts.password (1 non-null value)");
+        expect(refused).toContain("table verification (1 row)");
+        // Nothing was reverted.
+        expect((await compat.status()).every((s) => s.state === "applied")).toBe(true);
+        expect((await k.selectFrom("accounts").select("password").executeTakeFirstOrThrow()).password).toBe("hash");
+
+        expect((await compat.down({ steps: everything, allowDataLoss: true })).reverted).toHaveLength(everything);
+        await expect(compat.down({ allowDataLoss: "yes" as never })).rejects.toMatchObject({ code: "INVALID_OPTIONS" });
       } finally {
         await compat.close();
       }

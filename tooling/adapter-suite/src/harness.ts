@@ -48,6 +48,7 @@ export interface AdapterHarness {
 export interface MigratorOptions {
   extensions?: readonly Extension[];
   lockTimeoutMs?: number;
+  ownObjects?: readonly string[];
   /** Use this Kysely instance (on the same database) instead of opening a connection by URL. */
   db?: Kysely<any>;
 }
@@ -107,6 +108,12 @@ export interface HandMadeFixtures {
   readonly coreRows: readonly string[];
   /** Rows for the organization tables. */
   readonly organizationRows: readonly string[];
+  /**
+   * The triggers (`table.name`) and routines (`name`) of theirs that `core` and `organization`
+   * create, as an application adopting such a database marks them (`ownObjects`): without that,
+   * `check` reports each one.
+   */
+  readonly ownObjects: readonly string[];
   /**
    * Each, run after `core`, makes one data-holding object differ from the model: users lacks a
    * column; a column has another type; a foreign key is missing. `finding` is what `check` reports.

@@ -118,8 +118,8 @@ export function runnerSuite(harness: AdapterHarness): void {
       try {
         expect((await migrator.up()).applied.map((m) => m.id)).toEqual(["0150_earlier"]);
         expect(await migrator.planDown({ steps: 2 })).toEqual([
-          { id: "0150_earlier", name: "earlier" },
-          { id: "0200_later", name: "later" },
+          { id: "0150_earlier", name: "earlier", dataLoss: [] },
+          { id: "0200_later", name: "later", dataLoss: [] },
         ]);
         expect((await migrator.down()).reverted.map((m) => m.id)).toEqual(["0150_earlier"]);
         expect(await relationExists(db, "earlier_table")).toBe(false);

@@ -113,4 +113,47 @@ describe("compareSchemas", () => {
     expect(messages(live)).toEqual([]);
     expect(messages(live, { all: true, ignore: new Set(["better_auth_migrations"]) })).toEqual(["warning table _sqlx_migrations: not managed by better-auth-migrate"]);
   });
+
+  it("reports every trigger, rule and policy on a managed table as an error, unless the application marks it as its own", () => {
+    const copyEmails = { kind: "trigger", name: "copy_email", definition: "CREATE TRIGGER copy_email AFTER INSERT ON users\n  FOR EACH ROW EXECUTE FUNCTION steal()" } as const;
+    const live: SchemaSnapshot = {
+      ...model,
+      tables: [{ ...users, hooks: [copyEmails] }, { ...sessions, hooks: [{ kind: "rule", name: "copy_tokens", definition: "CREATE RULE copy_tokens AS ON INSERT TO sessions DO ALSO INSERT INTO loot SELECT new.token" }] }],
+    };
+    expect(messages(live)).toEqual([
+      'error trigger users.copy_email: not made by better-auth-migrate (CREATE TRIGGER copy_email AFTER INSERT ON users FOR EACH ROW EXECUTE FUNCTION steal()); drop it, or mark it as the application\'s own with ownObjects: ["users.copy_email"]',
+      'error rule sessions.copy_tokens: not made by better-auth-migrate (CREATE RULE copy_tokens AS ON INSERT TO sessions DO ALSO INSERT INTO loot SELECT new.token); drop it, or mark it as the application\'s own with ownObjects: ["sessions.copy_tokens"]',
+    ]);
+    expect(compareSchemas(model, live).map((f) => [f.kind, f.problem, f.holdsData])).toEqual([["trigger", "unmanaged", false], ["rule", "unmanaged", false]]);
+    expect(messages(live, { ownObjects: new Set(["users.copy_email", "sessions.copy_tokens"]) })).toEqual([]);
+    // Marked on another table, it is still reported.
+    expect(messages(live, { ownObjects: new Set(["sessions.copy_email", "users.copy_tokens"]) })).toHaveLength(2);
+    const long = { ...copyEmails, definition: `CREATE TRIGGER t ${"x".repeat(500)}` };
+    expect(messages({ ...model, tables: [{ ...users, hooks: [long] }, sessions] })[0]).toMatch(/\(CREATE TRIGGER t x+…\)/);
+  });
+
+  it("reports table and routine attributes that differ, and constraints not validated", () => {
+    const withAttributes: SchemaSnapshot = { ...model, routines: [{ ...model.routines[0]!, attributes: ["search_path=pg_catalog, pg_temp"] }] };
+    const live: SchemaSnapshot = {
+      ...model,
+      tables: [
+        { ...users, attributes: ["unlogged", "row level security forced"] },
+        { ...sessions, foreignKeys: sessions.foreignKeys.map((fk) => ({ ...fk, valid: false })), checks: sessions.checks.map((c) => ({ ...c, valid: false })) },
+      ],
+      routines: [{ ...model.routines[0]!, attributes: ["security definer", "search_path=evil, pg_catalog"] }],
+    };
+    expect(compareSchemas(withAttributes, live).map((f) => `${f.severity} ${f.message}`)).toEqual([
+      "error table users: has row level security forced, which the model does not; has unlogged, which the model does not",
+      "error foreign key sessions_user_id_fkey: not validated (NOT VALID): rows that break it may exist; validate it (ALTER TABLE … VALIDATE CONSTRAINT) after fixing them",
+      "error check sessions_status_check: not validated (NOT VALID): rows that break it may exist; validate it (ALTER TABLE … VALIDATE CONSTRAINT) after fixing them",
+      "error function cleanup: has search_path=evil, pg_catalog, which the model does not; has security definer, which the model does not; lacks search_path=pg_catalog, pg_temp",
+    ]);
+    expect(compareSchemas(withAttributes, withAttributes)).toEqual([]);
+  });
+
+  it("reports a routine the model lacks as an error unless the application marks it as its own", () => {
+    const live: SchemaSnapshot = { ...model, routines: [...model.routines, { name: "now", definition: "select 1", pinnedSearchPath: false }] };
+    expect(messages(live)).toEqual(['error function now: not made by better-auth-migrate; drop it, or mark it as the application\'s own with ownObjects: ["now"]']);
+    expect(messages(live, { ownObjects: new Set(["now"]) })).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
-import type { ColumnSnapshot, ForeignKeySnapshot, IndexSnapshot, KeySnapshot, SchemaSnapshot, TableSnapshot } from "../model/snapshot.js";
+import type { ColumnSnapshot, ForeignKeySnapshot, HookSnapshot, IndexSnapshot, KeySnapshot, SchemaSnapshot, TableSnapshot } from "../model/snapshot.js";
 
-export type DriftKind = "table" | "column" | "primaryKey" | "unique" | "foreignKey" | "check" | "index" | "view" | "routine";
+export type DriftKind = "table" | "column" | "primaryKey" | "unique" | "foreignKey" | "check" | "index" | "view" | "routine" | HookSnapshot["kind"];
 
 /** One way the live database differs from the model. */
 export interface Finding {
@@ -31,6 +31,33 @@ export interface CompareOptions {
   all?: boolean;
   /** Names never reported, e.g. the ledger. */
   ignore?: ReadonlySet<string>;
+  /**
+   * Triggers, rules and policies (`table.name`) and routines (`name`) the application marked as its
+   * own: accepted where they stand. Any other one is an error.
+   */
+  ownObjects?: ReadonlySet<string>;
+}
+
+/** The longest piece of a hook's own text quoted in a finding. */
+const QUOTED_DEFINITION_LENGTH = 160;
+
+/** A definition as one short line: whitespace collapsed, cut with an ellipsis. */
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > QUOTED_DEFINITION_LENGTH ? `${line.slice(0, QUOTED_DEFINITION_LENGTH - 1)}…` : line;
+}
+
+const HOOK_WORDS: Record<HookSnapshot["kind"], string> = { trigger: "trigger", rule: "rule", policy: "row-level security policy" };
+
+/** The attributes one side has and the other lacks, in a stable order. */
+function attributeDifferences(expected: readonly string[] | undefined, actual: readonly string[] | undefined): { missing: string[]; extra: string[] } {
+  const want = new Set(expected ?? []);
+  const have = new Set(actual ?? []);
+  return { missing: [...want].filter((a) => !have.has(a)).sort(), extra: [...have].filter((a) => !want.has(a)).sort() };
+}
+
+function describeAttributes({ missing, extra }: { missing: string[]; extra: string[] }): string {
+  return [...extra.map((a) => `has ${a}, which the model does not`), ...missing.map((a) => `lacks ${a}`)].join("; ");
 }
 
 const columnsOf = (key: { columns: readonly string[] }) => key.columns.join(", ");
@@ -61,7 +88,7 @@ function describeIndex(index: IndexSnapshot): string {
 }
 
 /** Compares one table the model has with the live table of the same name. */
-function compareTable(expected: TableSnapshot, live: TableSnapshot): Finding[] {
+function compareTable(expected: TableSnapshot, live: TableSnapshot, ownObjects: ReadonlySet<string>): Finding[] {
   const findings: Finding[] = [];
   const table = expected.name;
   const add = (f: Omit<Finding, "object" | "message"> & { what: string; detail: string }) => {
@@ -125,6 +152,11 @@ function compareTable(expected: TableSnapshot, live: TableSnapshot): Finding[] {
       add({ severity: "error", kind: "foreignKey", name: fk.name, problem: "missing", holdsData: true, expected: describeForeignKey(fk), what: `foreign key ${fk.name}`, detail: `missing: ${describeForeignKey(fk)}` });
     } else if (describeForeignKey(actual) !== describeForeignKey(fk)) {
       add({ severity: "error", kind: "foreignKey", name: fk.name, problem: "different", holdsData: true, expected: describeForeignKey(fk), actual: describeForeignKey(actual), what: `foreign key ${fk.name}`, detail: `${describeForeignKey(actual)}, expected ${describeForeignKey(fk)}` });
+    } else if (actual.valid === false) {
+      add({
+        severity: "error", kind: "foreignKey", name: fk.name, problem: "different", holdsData: true, expected: describeForeignKey(fk), actual: `${describeForeignKey(actual)}, not valid`,
+        what: `foreign key ${fk.name}`, detail: "not validated (NOT VALID): rows that break it may exist; validate it (ALTER TABLE … VALIDATE CONSTRAINT) after fixing them",
+      });
     }
   }
   for (const fk of liveForeignKeys) {
@@ -135,7 +167,13 @@ function compareTable(expected: TableSnapshot, live: TableSnapshot): Finding[] {
   for (const check of expected.checks) {
     const index = liveChecks.findIndex((l) => l.expression === check.expression);
     if (index >= 0) {
-      liveChecks.splice(index, 1);
+      const [actual] = liveChecks.splice(index, 1);
+      if (actual?.valid === false) {
+        add({
+          severity: "error", kind: "check", name: check.name, problem: "different", holdsData: true, expected: check.expression, actual: `${actual.expression}, not valid`,
+          what: `check ${check.name}`, detail: "not validated (NOT VALID): rows that break it may exist; validate it (ALTER TABLE … VALIDATE CONSTRAINT) after fixing them",
+        });
+      }
       continue;
     }
     const named = liveChecks.findIndex((l) => l.name === check.name);
@@ -173,6 +211,27 @@ function compareTable(expected: TableSnapshot, live: TableSnapshot): Finding[] {
       what: `index ${table}.${index.name}`, detail: `${describeIndex(index)} is not in the model${repeats ? `; it repeats the columns of ${repeats.name}` : ""}; kept`,
     });
   }
+
+  const attributes = attributeDifferences(expected.attributes, live.attributes);
+  if (attributes.missing.length + attributes.extra.length > 0) {
+    add({
+      severity: "error", kind: "table", name: table, problem: "different", holdsData: false,
+      expected: [...(expected.attributes ?? [])].sort().join(", ") || "none", actual: [...(live.attributes ?? [])].sort().join(", ") || "none",
+      what: `table ${table}`, detail: describeAttributes(attributes),
+    });
+  }
+
+  // Code that runs on every change to a managed table can copy or change what it holds, as whoever
+  // makes the change: never called clean unless the application says it is its own.
+  for (const hook of live.hooks ?? []) {
+    const qualified = `${table}.${hook.name}`;
+    if (ownObjects.has(qualified)) continue;
+    add({
+      severity: "error", kind: hook.kind, name: hook.name, problem: "unmanaged", holdsData: false, actual: hook.definition,
+      what: `${HOOK_WORDS[hook.kind]} ${qualified}`,
+      detail: `not made by better-auth-migrate (${oneLine(hook.definition)}); drop it, or mark it as the application's own with ownObjects: ["${qualified}"]`,
+    });
+  }
   return findings;
 }
 
@@ -194,6 +253,7 @@ function matchByColumns(expected: readonly KeySnapshot[], live: readonly KeySnap
  */
 export function compareSchemas(expected: SchemaSnapshot, live: SchemaSnapshot, options: CompareOptions = {}): Finding[] {
   const ignore = options.ignore ?? new Set<string>();
+  const ownObjects = options.ownObjects ?? new Set<string>();
   const findings: Finding[] = [];
   const liveTables = new Map(live.tables.map((t) => [t.name, t]));
   for (const table of expected.tables) {
@@ -201,7 +261,7 @@ export function compareSchemas(expected: SchemaSnapshot, live: SchemaSnapshot, o
     if (!actual) {
       findings.push({ severity: "error", object: table.name, kind: "table", name: table.name, problem: "missing", holdsData: true, message: `table ${table.name}: missing` });
     } else {
-      findings.push(...compareTable(table, actual));
+      findings.push(...compareTable(table, actual, ownObjects));
     }
   }
   const liveViews = new Map(live.views.map((v) => [v.name, v]));
@@ -229,6 +289,23 @@ export function compareSchemas(expected: SchemaSnapshot, live: SchemaSnapshot, o
     if (routine.pinnedSearchPath && !actual.pinnedSearchPath) {
       findings.push({ ...base, problem: "different", message: `function ${routine.name}: its search_path is not pinned, so objects in another schema can stand in for the ones it uses` });
     }
+    const attributes = attributeDifferences(routine.attributes, actual.attributes);
+    if (attributes.missing.length + attributes.extra.length > 0) {
+      findings.push({
+        ...base, problem: "different", expected: [...(routine.attributes ?? [])].sort().join(", ") || "none", actual: [...(actual.attributes ?? [])].sort().join(", ") || "none",
+        message: `function ${routine.name}: ${describeAttributes(attributes)}`,
+      });
+    }
+  }
+  // A routine of the schema that the model lacks can stand in for one of ours or be what a hook
+  // calls: an error unless the application says it is its own.
+  const expectedRoutines = new Set(expected.routines.map((r) => r.name));
+  for (const routine of live.routines) {
+    if (expectedRoutines.has(routine.name) || ownObjects.has(routine.name) || ignore.has(routine.name)) continue;
+    findings.push({
+      severity: "error", object: routine.name, kind: "routine", name: routine.name, problem: "unmanaged", holdsData: false,
+      message: `function ${routine.name}: not made by better-auth-migrate; drop it, or mark it as the application's own with ownObjects: ["${routine.name}"]`,
+    });
   }
   if (options.all) {
     const managed = new Set([...expected.tables, ...expected.views, ...expected.routines].map((o) => o.name));

@@ -8,7 +8,7 @@ import { InvalidExtensionError } from "../errors.js";
 import { defineExtension, resolveSchema } from "./extensions.js";
 import { invertOperations } from "./operations.js";
 
-const verification = defineExtension({
+const verificationSpec = {
   id: "0100_verification",
   name: "verification values",
   tables: [
@@ -25,7 +25,8 @@ const verification = defineExtension({
     }),
   ],
   columns: { users: { two_factor_enabled: { type: "boolean", default: value(false) }, phone: { type: "string", nullable: true } } },
-});
+} as const;
+const verification = defineExtension(verificationSpec);
 
 describe("extensions", () => {
   it("become one migration after the core ones, and the resolved tables include them", () => {
@@ -190,5 +191,18 @@ describe("extensions that add indexes", () => {
     // How an index is built is not what it is: the checksum does not change.
     const plain = defineExtension({ id: "0100_by_name", name: "users by name", indexes: { users: [["name"]] } });
     expect(migrationChecksum(concurrent.migration)).toBe(migrationChecksum(plain.migration));
+  });
+
+  it("list the application's own triggers and routines, checked, and outside the migration and its checksum", () => {
+    const audited = defineExtension({ ...verificationSpec, ownObjects: ["users.audit_email", "audit_email"] });
+    expect(audited.ownObjects).toEqual(["users.audit_email", "audit_email"]);
+    expect(migrationChecksum(audited.migration)).toBe(migrationChecksum(verification.migration));
+    expect(resolveSchema([audited]).ownObjects).toEqual(["users.audit_email", "audit_email"]);
+    expect(resolveSchema([verification]).ownObjects).toEqual([]);
+    for (const bad of [["a.b.c"], ["users. x"], [""], [3], "users.audit"]) {
+      expect(() => defineExtension({ ...verificationSpec, ownObjects: bad as never })).toThrow(InvalidExtensionError);
+    }
+    // Extensions changed after defineExtension are held to the same rule.
+    expect(() => resolveSchema([{ ...audited, ownObjects: ["x y"] }])).toThrow(/0100_verification: ownObjects: "x y" is not/);
   });
 });

@@ -34,6 +34,13 @@ export interface ExtensionSpec<
    * `up` rebuilds.
    */
   readonly buildIndexesConcurrently?: boolean;
+  /**
+   * Triggers, rules and policies of the application's own on the schema's tables (`"users.audit_email"`)
+   * and routines of its own in the schema (`"audit_email"`): `check` and adoption accept them where they
+   * stand. Any other one is reported as an error, since code that runs on every change to a table can
+   * copy what it holds. Not part of the migration or its checksum.
+   */
+  readonly ownObjects?: readonly string[];
 }
 
 export interface Extension<
@@ -43,6 +50,8 @@ export interface Extension<
   readonly id: string;
   readonly name: string;
   readonly migration: Migration;
+  /** See {@link ExtensionSpec.ownObjects}. */
+  readonly ownObjects?: readonly string[];
   /** Type-only, for {@link DatabaseWith}. */
   readonly "~types"?: { tables: Tables; columns: Columns };
 }
@@ -105,9 +114,10 @@ export function defineExtension<
 >(spec: ExtensionSpec<Tables, Columns>): Extension<Tables, Columns> {
   const given = spec as unknown;
   if (!isPlainObject(given)) throw new InvalidExtensionError("?", `defineExtension takes a plain object, not ${shown(given)}.`);
-  const { id, name, tables = [], columns = {}, indexes = {}, buildIndexesConcurrently } = given;
+  const { id, name, tables = [], columns = {}, indexes = {}, buildIndexesConcurrently, ownObjects } = given;
   assertMigrationId(id);
-  asExtensionError(id, () => assertSpecObject(`Extension ${id}`, "the spec", given, ["id", "name", "tables", "columns", "indexes", "buildIndexesConcurrently"]));
+  asExtensionError(id, () => assertSpecObject(`Extension ${id}`, "the spec", given, ["id", "name", "tables", "columns", "indexes", "buildIndexesConcurrently", "ownObjects"]));
+  const own = asExtensionError(id, () => (ownObjects === undefined ? undefined : checkedOwnObjects(`Extension ${id}: ownObjects`, ownObjects)));
   asExtensionError(id, () => assertBooleanOption(`Extension ${id}`, "buildIndexesConcurrently", buildIndexesConcurrently));
   if (!isPlainObject(indexes)) throw new InvalidExtensionError(id, `indexes must be a plain object of column lists by table name, not ${shown(indexes)}.`);
   assertMigrationName(id, name);
@@ -148,7 +158,26 @@ export function defineExtension<
   if (buildIndexesConcurrently && up.some((op) => op.kind !== "createIndex")) {
     throw new InvalidExtensionError(id, "buildIndexesConcurrently: an extension that builds indexes concurrently may add only indexes; put its tables and columns in another extension.");
   }
-  return { id, name, migration: { id, name, up, ...(buildIndexesConcurrently ? { buildsIndexesConcurrently: true } : {}) } };
+  return { id, name, migration: { id, name, up, ...(buildIndexesConcurrently ? { buildsIndexesConcurrently: true } : {}) }, ...(own ? { ownObjects: own } : {}) };
+}
+
+/** `table.name` (a trigger, rule or policy on a table) or `name` (a routine): names as the catalog spells them. */
+const OWN_OBJECT = /^[^.\s\0]{1,128}(\.[^.\s\0]{1,128})?$/;
+
+/**
+ * A list of objects the application calls its own, checked and copied: each `table.name` or `name`.
+ * Throws a TypeError naming `where` and the entry that does not pass.
+ */
+export function checkedOwnObjects(where: string, list: unknown): readonly string[] {
+  if (!Array.isArray(list)) throw new TypeError(`${where} must be a list of names ("users.audit_email" for a trigger, rule or policy; "audit_email" for a routine), not ${shown(list)}.`);
+  return Object.freeze(
+    list.map((entry: unknown) => {
+      if (typeof entry !== "string" || !OWN_OBJECT.test(entry)) {
+        throw new TypeError(`${where}: ${shown(entry)} is not "table.name" (a trigger, rule or policy on a table) or "name" (a routine).`);
+      }
+      return entry;
+    }),
+  );
 }
 
 /**
@@ -157,7 +186,7 @@ export function defineExtension<
  * by hand, or changed after defineExtension, are held to the same rules; they can hold only what
  * defineExtension makes (new tables and added columns).
  */
-function checkedExtension(extension: unknown): Migration {
+function checkedExtension(extension: unknown): { migration: Migration; ownObjects: readonly string[] } {
   let copy: unknown;
   try {
     copy = structuredClone(extension);
@@ -165,11 +194,11 @@ function checkedExtension(extension: unknown): Migration {
     throw new InvalidExtensionError(isPlainObject(extension) ? shownId(extension.id) : "?", "it is not plain data (it holds functions or other objects that cannot be copied); build it with defineExtension.");
   }
   if (!isPlainObject(copy)) throw new InvalidExtensionError("?", `an extension must be the result of defineExtension, not ${shown(copy)}.`);
-  const { id, name, migration } = copy;
+  const { id, name, migration, ownObjects } = copy;
   assertMigrationId(id);
   assertMigrationName(id, name);
   asExtensionError(id, () => {
-    assertSpecObject(`Extension ${id}`, "the extension", copy, ["id", "name", "migration", "~types"]);
+    assertSpecObject(`Extension ${id}`, "the extension", copy, ["id", "name", "migration", "ownObjects", "~types"]);
     assertSpecObject(`Extension ${id}`, "its migration", migration, ["id", "name", "up", "buildsIndexesConcurrently"]);
   });
   const m = migration as Record<string, unknown>;
@@ -180,7 +209,8 @@ function checkedExtension(extension: unknown): Migration {
   if (m.buildsIndexesConcurrently && (m.up as { kind: string }[]).some((op) => op.kind !== "createIndex")) {
     throw new InvalidExtensionError(id, "an extension that builds indexes concurrently may add only indexes.");
   }
-  return deepFreeze(migration as unknown as Migration);
+  const own = ownObjects === undefined ? [] : asExtensionError(id, () => checkedOwnObjects(`Extension ${id}: ownObjects`, ownObjects));
+  return { migration: deepFreeze(migration as unknown as Migration), ownObjects: own };
 }
 
 /** The operations defineExtension makes, checked field by field. */
@@ -240,6 +270,8 @@ function deepFreeze<T>(value: T): T {
 /** The whole schema a migrator works with: the core migrations, then each extension's, in order. */
 export interface ResolvedSchema extends SchemaModel {
   readonly migrations: readonly Migration[];
+  /** What the extensions mark as the application's own (see {@link ExtensionSpec.ownObjects}). */
+  readonly ownObjects: readonly string[];
 }
 
 /**
@@ -250,7 +282,8 @@ export interface ResolvedSchema extends SchemaModel {
  */
 export function resolveSchema(extensions: readonly Extension[] = []): ResolvedSchema {
   if (!Array.isArray(extensions)) throw new TypeError(`extensions must be a list of defineExtension results, not ${shown(extensions)}.`);
-  const migrations = [...coreMigrations, ...extensions.map(checkedExtension)];
+  const checked = extensions.map(checkedExtension);
+  const migrations = [...coreMigrations, ...checked.map((c) => c.migration)];
   const ids = new Set<string>();
   const tables = new Map<string, Table>();
   const views = new Map<string, View>();
@@ -268,7 +301,8 @@ export function resolveSchema(extensions: readonly Extension[] = []): ResolvedSc
       if (op.kind === "dropRoutine") routines.delete(op.routine.name);
     }
   }
-  return { migrations, tables: [...tables.values()], views: [...views.values()], routines: [...routines.values()] };
+  const ownObjects = [...new Set(checked.flatMap((c) => c.ownObjects))];
+  return { migrations, ownObjects, tables: [...tables.values()], views: [...views.values()], routines: [...routines.values()] };
 }
 
 /**

@@ -22,6 +22,26 @@ export interface TableSnapshot {
   readonly checks: readonly CheckSnapshot[];
   /** Indexes that are not a key's own (a unique key's or primary key's index is the key). */
   readonly indexes: readonly IndexSnapshot[];
+  /**
+   * Code the database runs when the table is touched (triggers, rules, policies), other than the
+   * managed updated_at trigger that the introspector already states as a column's `autoUpdate`.
+   * The model has none: every one is reported unless the application marks it as its own.
+   */
+  readonly hooks?: readonly HookSnapshot[];
+  /**
+   * Table-level facts in the dialect's normal spelling that change what the table keeps or shows
+   * (PostgreSQL: `unlogged`, `row level security`, `row level security forced`), compared as a set
+   * with what `describe` states; undefined means none.
+   */
+  readonly attributes?: readonly string[];
+}
+
+/** Code the database runs when a table is touched: a trigger, a rule (PostgreSQL), a row-level security policy (PostgreSQL). */
+export interface HookSnapshot {
+  readonly kind: "trigger" | "rule" | "policy";
+  readonly name: string;
+  /** What it does, in the dialect's own words (the CREATE text the server gives back): shown to people, not compared. */
+  readonly definition: string;
 }
 
 export interface ColumnSnapshot {
@@ -50,12 +70,16 @@ export interface ForeignKeySnapshot {
   readonly columns: readonly string[];
   readonly references: { readonly table: string; readonly columns: readonly string[] };
   readonly onDelete: ReferentialAction;
+  /** False when the database does not enforce it on existing rows (PostgreSQL's NOT VALID); undefined means valid. */
+  readonly valid?: boolean;
 }
 
 export interface CheckSnapshot {
   readonly name: string;
   /** The check's condition in the dialect's normal spelling. */
   readonly expression: string;
+  /** False when existing rows were never checked against it (PostgreSQL's NOT VALID); undefined means valid. */
+  readonly valid?: boolean;
 }
 
 export interface IndexSnapshot {
@@ -81,4 +105,9 @@ export interface RoutineSnapshot {
   readonly definition: string;
   /** The routine fixes its own search_path (PostgreSQL), so objects elsewhere cannot stand in for ours. */
   readonly pinnedSearchPath: boolean;
+  /**
+   * Facts in the dialect's normal spelling that change how it runs (PostgreSQL: `security definer`,
+   * `search_path=pg_catalog, pg_temp`), compared as a set with what `describe` states; undefined means none.
+   */
+  readonly attributes?: readonly string[];
 }

@@ -151,6 +151,8 @@ export function planAdoption(renderer: DialectRenderer, all: readonly Migration[
     const stillDifferent = later && new Set(compareSchemas(renderer.describe({ tables: later, views: [], routines: [] }), live).map(findingKey));
     const added = new Set(objects.filter((o) => o.column).map((o) => `${o.table}.${o.column}`));
     const created = new Set(objects.filter((o) => !o.column).map((o) => o.table));
+    // Triggers, rules and policies of theirs do not stop adoption (refusing would not stop them
+    // running); `check` reports each one until it is dropped or marked as the application's own.
     const differences = compareSchemas(expected, live).filter(
       (f) =>
         f.severity === "error" &&

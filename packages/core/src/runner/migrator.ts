@@ -3,13 +3,14 @@ import type { Dialect } from "../dialect/dialect.js";
 import { compareSchemas, type Finding } from "../drift/compare.js";
 import { InvalidOptionsError, LockTimeoutError, MigrateError, MigrationFailedError, PlanChangedError, UnsafeColumnError } from "../errors.js";
 import { migrationChecksum } from "../migrations/checksum.js";
-import type { Extension, ResolvedSchema } from "../migrations/extensions.js";
+import { checkedOwnObjects, type Extension, type ResolvedSchema } from "../migrations/extensions.js";
 import { coreMigrations } from "../migrations/core-migrations.js";
 import type { Migration } from "../migrations/operations.js";
 import { modelsBefore, renderBothWays } from "../migrations/replay.js";
 import type { SchemaModel } from "../dialect/renderer.js";
 import { applyMigration, executeAndRecord, executeStatements, type MigrationRun, renderForRun, type RenderedMigration, type RunContext } from "./apply.js";
 import { type Adoption, anyDataObjectExists, nothingOfItExists, planAdoption } from "./adopt.js";
+import { countDataLoss, type DataLoss, DataLossError, dropsOf } from "./data-loss.js";
 import { Ledger, type LedgerEntry, ledgerTable } from "./ledger.js";
 import { type SqlFile, sqlFiles } from "./sql-files.js";
 import { type Direction, Plan, validSteps } from "./plan.js";
@@ -17,6 +18,7 @@ import { type MigrationEvent, type Progress, reportProgress } from "./progress.j
 import type { LockWait } from "./poll-lock.js";
 
 export type { MigrationRun } from "./apply.js";
+export type { DataLoss } from "./data-loss.js";
 export type { SqlFile } from "./sql-files.js";
 
 export interface UpResult {
@@ -48,6 +50,26 @@ export interface CheckReport {
   findings: Finding[];
   /** No finding is an error (warnings may remain). */
   clean: boolean;
+}
+
+export interface DownOptions {
+  /** How many of the newest migrations to revert. Default 1. */
+  steps?: number;
+  /** The ids `planDown` returned, as a person confirmed them: nothing is reverted unless they are still what `down` would revert. */
+  expect?: readonly string[];
+  /**
+   * Revert even where that drops tables holding rows or columns holding non-null values. Without it,
+   * such a revert throws a {@link DataLossError} that lists them, and nothing is reverted.
+   */
+  allowDataLoss?: boolean;
+}
+
+/** One migration `down` would revert. */
+export interface DownPlanEntry {
+  id: string;
+  name: string;
+  /** The tables with rows and the columns with non-null values its revert drops (empty when it drops no data). */
+  dataLoss: DataLoss[];
 }
 
 export interface DownResult {
@@ -108,9 +130,12 @@ export interface Migrator {
    * `planDown` returned, as a person confirmed them), it reverts nothing unless exactly those are
    * what it would revert once it holds the lock.
    */
-  down(options?: RunOptions & { steps?: number; expect?: readonly string[] }): Promise<DownResult>;
-  /** What `down` with these options would revert, newest first, without reverting anything. */
-  planDown(options?: { steps?: number }): Promise<{ id: string; name: string }[]>;
+  down(options?: RunOptions & DownOptions): Promise<DownResult>;
+  /**
+   * What `down` with these options would revert, newest first, and the data each would drop (tables
+   * with rows, columns with non-null values), without changing anything.
+   */
+  planDown(options?: { steps?: number }): Promise<DownPlanEntry[]>;
   /** Each migration: applied, pending, partly applied, changed since applied, or unknown to this code. */
   status(): Promise<MigrationStatus[]>;
   /**
@@ -144,11 +169,20 @@ export interface MigratorOptions {
   extensions?: readonly Extension[];
   /** How long `up`/`down` wait for another run's lock. Default 60 000 ms. */
   lockTimeoutMs?: number;
+  /**
+   * Triggers, rules and policies of the application's own on the schema's tables (`"users.audit_email"`)
+   * and routines of its own (`"audit_email"`): `check` and adoption accept them. Any other one is an
+   * error, since code that runs on every change to a table can copy what it holds. Extensions can
+   * list theirs too (`defineExtension({ ownObjects })`).
+   */
+  ownObjects?: readonly string[];
 }
 
 export interface RunnerOptions {
   /** How long to wait for another run's lock before giving up. Default 60 s. */
   lockTimeoutMs?: number;
+  /** See {@link MigratorOptions.ownObjects}. */
+  ownObjects?: readonly string[];
   /** Called when `close()` is called, to end connections the adapter opened. */
   onClose?: () => Promise<void>;
 }
@@ -214,6 +248,13 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
   if (!Number.isFinite(lockTimeoutMs) || lockTimeoutMs < 0) {
     throw new InvalidOptionsError(`lockTimeoutMs must be a number of milliseconds, not ${String(options.lockTimeoutMs)}.`);
   }
+  let ownList: readonly string[];
+  try {
+    ownList = options.ownObjects === undefined ? [] : checkedOwnObjects("ownObjects", options.ownObjects);
+  } catch (error) {
+    throw new InvalidOptionsError((error as Error).message);
+  }
+  const ownObjects: ReadonlySet<string> = new Set([...schema.ownObjects, ...ownList]);
   const { migrations } = schema;
   const plan = new Plan(migrations, new Map(migrations.map((m) => [m.id, migrationChecksum(m)])));
   const ledger = new Ledger(session, renderer);
@@ -256,6 +297,10 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
     progress.released();
     return result;
   }
+
+  /** What reverting these migrations would drop that holds data (only the steps in effect of a partly applied one). */
+  const dataLossOf = (conn: Kysely<unknown>, toRevert: readonly Migration[], byId: ReadonlyMap<string, LedgerEntry>) =>
+    countDataLoss(conn, session.schema, introspector, toRevert.flatMap((m) => dropsOf(m, byId.get(m.id)?.stepsApplied ?? undefined)));
 
   /** Refuses, before any SQL runs, NOT NULL columns without a default on tables that already hold rows. */
   async function refuseUnsafeColumns(conn: Kysely<unknown>, pending: readonly RenderedMigration[], entries: readonly LedgerEntry[]): Promise<void> {
@@ -411,7 +456,7 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
       // What a pending migration of which nothing exists yet will create is pending, not missing; a
       // pending migration whose tables exist in part (a hand-made database) is judged in full.
       const willRun = pending.filter((m) => nothingOfItExists(m, live));
-      const findings = compareSchemas(renderer.describe(schema), live, { ignore: new Set([ledgerTable.name, ...(session.ownTables ?? [])]), ...(options.all ? { all: true } : {}) })
+      const findings = compareSchemas(renderer.describe(schema), live, { ignore: new Set([ledgerTable.name, ...(session.ownTables ?? [])]), ownObjects, ...(options.all ? { all: true } : {}) })
         .filter((f) => !madeBy(willRun, f));
       const defined = new Set(migrations.map((m) => m.id));
       const unknown = entries.filter((e) => !defined.has(e.id)).map((e) => e.id);
@@ -420,6 +465,9 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
 
     down: (options = {}) => guarded(async () => {
       const steps = validSteps(options.steps);
+      if (options.allowDataLoss !== undefined && typeof options.allowDataLoss !== "boolean") {
+        throw new InvalidOptionsError(`allowDataLoss must be true or false, not ${String(options.allowDataLoss)}.`);
+      }
       await session.refuseReadOnly?.(db);
       if ((await session.ledgerColumns(db)) === undefined) return { reverted: [] };
       return withLock(options.onProgress, async (context, progress) => {
@@ -431,8 +479,12 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
           throw new PlanChangedError(options.expect, toRevert.map((m) => m.id));
         }
         plan.refuseChanged(entries, new Set(toRevert.map((m) => m.id)));
-        const rendered = toRevert.map(render);
         const byId = new Map(entries.map((e) => [e.id, e]));
+        if (options.allowDataLoss !== true) {
+          const losses = await dataLossOf(conn, toRevert, byId);
+          if (losses.length > 0) throw new DataLossError(losses);
+        }
+        const rendered = toRevert.map(render);
         const reverted: MigrationRun[] = [];
         for (const r of rendered) {
           const done = await inMigration(r.migration.id, [], () => run(context, r, "down", byId.get(r.migration.id), progress));
@@ -444,7 +496,11 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
 
     planDown: (options = {}) => guarded(async () => {
       const steps = validSteps(options.steps);
-      return plan.revertOrder(await ledger.read(db), steps).map((m) => ({ id: m.id, name: m.name }));
+      const entries = await ledger.read(db);
+      const byId = new Map(entries.map((e) => [e.id, e]));
+      const toRevert = plan.revertOrder(entries, steps);
+      const losses = await dataLossOf(db, toRevert, byId);
+      return toRevert.map((m) => ({ id: m.id, name: m.name, dataLoss: losses.filter((l) => l.migrationId === m.id) }));
     }),
 
     status: () => guarded(async () => {

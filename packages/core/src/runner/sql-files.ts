@@ -2,6 +2,7 @@ import type { DialectRenderer } from "../dialect/renderer.js";
 import type { MigrationSession } from "../dialect/session.js";
 import type { Migration } from "../migrations/operations.js";
 import { modelsBefore, renderBothWays } from "../migrations/replay.js";
+import { describeDrop, dropsOf } from "./data-loss.js";
 import { ledgerTable } from "./ledger.js";
 import type { Direction, Plan } from "./plan.js";
 
@@ -42,9 +43,11 @@ export function sqlFiles(renderer: DialectRenderer, session: MigrationSession, m
   const number = (n: number) => String(n).padStart(width, "0");
 
   function file(direction: Direction, position: number, migration: Migration, body: readonly string[]): SqlFile {
+    const drops = direction === "down" ? dropsOf(migration) : [];
     const header = [
       `-- better-auth-migrate: ${migration.id} (${direction}): ${oneLine(migration.name)}`,
       `-- checksum ${plan.checksumOf(migration.id)}; records itself in ${ledgerTable.name}.`,
+      ...(drops.length > 0 ? [`-- DATA LOSS: drops ${drops.map(describeDrop).join(", ")}: what they hold is lost. Back it up first.`] : []),
     ];
     // Indexes built concurrently cannot be in a transaction block; they use no function or operator
     // the session's search_path could stand in for, so they need no preamble either.
