@@ -167,8 +167,8 @@ export class PostgresSession implements TransactionalSession {
       SELECT pg_catalog.current_setting('search_path') AS previous, pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', false)`.execute(db);
     this.#sessionSearchPath = rows[0]?.previous;
     // pg_try_advisory_lock polled rather than pg_advisory_lock under a lock_timeout: the
-    // uncontended case is one round trip, the session's settings stay untouched, and between
-    // attempts the wait can say whom it waits for.
+    // uncontended case is one round trip, lock_timeout stays untouched, and between attempts the
+    // wait can say whom it waits for.
     try {
       await pollForLock(
         async () => {
