@@ -1,4 +1,4 @@
-import { DatabaseAccessError, type Dialect, InvalidOptionsError, type LockRequest, type MigrateError, TableBusyError, type LockHolder, type LockWait, pollForLock, emptyModel, ledgerTable, schema as model, type TransactionalSession } from "@better-auth/migrate-core";
+import { DatabaseAccessError, type Dialect, InvalidOptionsError, MigrateError, type LockRequest, TableBusyError, type LockHolder, type LockWait, pollForLock, emptyModel, ledgerTable, schema as model, type TransactionalSession } from "@better-auth/migrate-core";
 import { type Kysely, sql } from "kysely";
 import { type PostgresTarget, translatePostgresError } from "./pg-errors.js";
 import { quoteIdentifier } from "./pg-quote.js";
@@ -26,6 +26,41 @@ export function advisoryLockKey(schema: string): [number, number] {
 }
 
 const LOCK_POLL_MS = 50;
+
+/** What ledgerColumns reads of the relation named like the ledger. */
+interface LedgerRelationRow {
+  /** pg_class.relkind: r table, p partitioned table, v view, m materialized view, f foreign table… */
+  kind: string;
+  owner: string;
+  /** The owner can act as the current user already (is it, is a member of it, or is a superuser). */
+  owner_is_us: boolean;
+  us: string;
+  row_security: boolean;
+  columns: string[];
+  /** "trigger name", "rule name", "policy name". */
+  hooks: string[];
+}
+
+const RELATION_KINDS: Record<string, string> = { p: "a partitioned table", v: "a view", m: "a materialized view", f: "a foreign table", S: "a sequence", i: "an index", I: "an index", c: "a type" };
+
+/** Refuses a relation named like the ledger that this tool did not make, or that would run someone else's code. */
+function refuseForeignLedger(schema: string, relation: LedgerRelationRow): void {
+  const name = `${schema}.${ledgerTable.name}`;
+  if (relation.kind !== "r") {
+    throw new MigrateError("FOREIGN_LEDGER", `${name} is ${RELATION_KINDS[relation.kind] ?? `a relation of kind "${relation.kind}"`}, not a better-auth-migrate ledger table.`, {
+      hint: `Rename or drop it if it belongs to another tool; better-auth-migrate needs the name ${ledgerTable.name} for its own table.`,
+    });
+  }
+  const wrong = [
+    ...(relation.owner_is_us ? [] : [`it belongs to role ${relation.owner}, which cannot act as ${relation.us}`]),
+    ...(relation.hooks.length > 0 ? [`it has ${relation.hooks.join(", ")}`] : []),
+    ...(relation.row_security ? ["row level security is enabled on it"] : []),
+  ];
+  if (wrong.length === 0) return;
+  throw new MigrateError("FOREIGN_LEDGER", `The ledger ${name} was not made by better-auth-migrate as ${relation.us}: ${wrong.join("; ")}.`, {
+    hint: `Its owner's code would run with ${relation.us}'s privileges; nothing was read from or written to it. Inspect it, then drop what was added (or the table, if nothing was applied), or run as its owner.`,
+  });
+}
 
 /** Thrown inside a transaction that found the migration lock taken, to end it and try again. */
 const LOCK_TAKEN = Symbol("migration lock taken");
@@ -59,6 +94,8 @@ export class PostgresSession implements TransactionalSession {
   readonly #target: PostgresTarget;
 
   readonly #ddlLockTimeoutMs: number;
+  /** The connection's own search_path while acquireLock has pinned it. */
+  #sessionSearchPath: string | undefined;
 
   constructor(renderer: PostgresRenderer, schema: string, target: PostgresTarget = {}, options: { ddlLockTimeoutMs?: number } = {}) {
     this.#ddlLockTimeoutMs = options.ddlLockTimeoutMs ?? DEFAULT_DDL_LOCK_TIMEOUT_MS;
@@ -68,22 +105,44 @@ export class PostgresSession implements TransactionalSession {
     this.#lockKey = advisoryLockKey(schema);
   }
 
+  /**
+   * The ledger's columns, after making sure it is a table this tool could have made: a plain table,
+   * owned by a role that can already act as the current user (itself, a superuser, or a role that
+   * is a member of it), and with no trigger, rule, policy or row-level security, which would run
+   * code of its owner's with the current user's privileges when the runner reads or writes it.
+   * Anything else is refused (FOREIGN_LEDGER), naming what is wrong, by every call.
+   *
+   * One query, one MVCC snapshot for the table and all it depends on (to_regclass would look the
+   * table up in a newer catalog snapshot than the one pg_attribute is read in, and see a ledger
+   * another run has just committed without its columns). It runs outside the transactions that pin
+   * the search_path, so every name in it is qualified: operators and types included.
+   */
   async ledgerColumns(db: Kysely<unknown>): Promise<readonly string[] | undefined> {
-    // One MVCC snapshot for the table and its columns (to_regclass would look the table up in a
-    // newer catalog snapshot than the one pg_attribute is read in, and see a ledger another run has
-    // just committed without its columns).
-    const { rows } = await sql<{ name: string }>`
-      SELECT a.attname AS name
+    const { rows } = await sql<LedgerRelationRow>`
+      SELECT c.relkind::pg_catalog.text AS kind, pg_catalog.pg_get_userbyid(c.relowner)::pg_catalog.text AS owner,
+             pg_catalog.pg_has_role(c.relowner, CURRENT_USER, 'MEMBER') AS owner_is_us, CURRENT_USER::pg_catalog.text AS us,
+             c.relrowsecurity AS row_security,
+             ARRAY(SELECT a.attname::pg_catalog.text FROM pg_catalog.pg_attribute a
+                   WHERE a.attrelid OPERATOR(pg_catalog.=) c.oid AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped ORDER BY a.attnum) AS columns,
+             ARRAY(SELECT 'trigger ' OPERATOR(pg_catalog.||) t.tgname::pg_catalog.text FROM pg_catalog.pg_trigger t
+                   WHERE t.tgrelid OPERATOR(pg_catalog.=) c.oid AND NOT t.tgisinternal
+                   UNION ALL SELECT 'rule ' OPERATOR(pg_catalog.||) r.rulename::pg_catalog.text FROM pg_catalog.pg_rewrite r
+                   WHERE r.ev_class OPERATOR(pg_catalog.=) c.oid
+                   UNION ALL SELECT 'policy ' OPERATOR(pg_catalog.||) p.polname::pg_catalog.text FROM pg_catalog.pg_policy p
+                   WHERE p.polrelid OPERATOR(pg_catalog.=) c.oid
+                   ORDER BY 1) AS hooks
       FROM pg_catalog.pg_class c
-      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-      WHERE n.nspname = ${this.schema} AND c.relname = ${ledgerTable.name} AND c.relkind IN ('r', 'p')
-      ORDER BY a.attnum`.execute(db);
-    return rows.length === 0 ? undefined : rows.map((r) => r.name);
+      JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+      WHERE n.nspname OPERATOR(pg_catalog.=) ${this.schema}::pg_catalog.name
+        AND c.relname OPERATOR(pg_catalog.=) ${ledgerTable.name}::pg_catalog.name`.execute(db);
+    const relation = rows[0];
+    if (!relation) return undefined;
+    refuseForeignLedger(this.schema, relation);
+    return relation.columns;
   }
 
   async createLedger(db: Kysely<unknown>): Promise<void> {
-    const { rows } = await sql<{ found: boolean }>`SELECT EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = ${this.schema}) AS found`.execute(db);
+    const { rows } = await sql<{ found: boolean }>`SELECT EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname OPERATOR(pg_catalog.=) ${this.schema}::pg_catalog.name) AS found`.execute(db);
     // CREATE SCHEMA IF NOT EXISTS checks the CREATE privilege on the database even when the schema
     // exists; asking first lets a role that may only use an existing schema run migrations.
     // Called in the transaction that holds the migration lock (see `atomically`).
@@ -101,16 +160,35 @@ export class PostgresSession implements TransactionalSession {
    */
   async acquireLock(db: Kysely<unknown>, timeoutMs: number, onWait?: (wait: LockWait) => void): Promise<void> {
     await this.#refusePooler(db);
+    // The work done under this lock runs outside a transaction, on this connection: its search_path
+    // is pinned for the session (a direct connection, see above) and put back by releaseLock, so
+    // that neither the ledger's queries nor the statements meet the database's own search_path.
+    const { rows } = await sql<{ previous: string }>`
+      SELECT pg_catalog.current_setting('search_path') AS previous, pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', false)`.execute(db);
+    this.#sessionSearchPath = rows[0]?.previous;
     // pg_try_advisory_lock polled rather than pg_advisory_lock under a lock_timeout: the
-    // uncontended case is one round trip, the session's settings stay untouched, and between
-    // attempts the wait can say whom it waits for.
-    await pollForLock(
-      async () => {
-        const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(${this.#lockKey[0]}, ${this.#lockKey[1]}) AS locked`.execute(db);
-        return rows[0]?.locked === true;
-      },
-      { timeoutMs, pollMs: LOCK_POLL_MS, describeHolder: () => this.#lockHolder(db), ...(onWait ? { onWait } : {}) },
-    );
+    // uncontended case is one round trip, lock_timeout stays untouched, and between attempts the
+    // wait can say whom it waits for.
+    try {
+      await pollForLock(
+        async () => {
+          const { rows } = await sql<{ locked: boolean }>`SELECT pg_catalog.pg_try_advisory_lock(${this.#lockKey[0]}, ${this.#lockKey[1]}) AS locked`.execute(db);
+          return rows[0]?.locked === true;
+        },
+        { timeoutMs, pollMs: LOCK_POLL_MS, describeHolder: () => this.#lockHolder(db), ...(onWait ? { onWait } : {}) },
+      );
+    } catch (error) {
+      await this.#restoreSearchPath(db).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** The search_path acquireLock found, put back on the connection (which may be a caller's pool's). */
+  async #restoreSearchPath(db: Kysely<unknown>): Promise<void> {
+    const previous = this.#sessionSearchPath;
+    if (previous === undefined) return;
+    this.#sessionSearchPath = undefined;
+    await sql`SELECT pg_catalog.set_config('search_path', ${previous}, false)`.execute(db);
   }
 
   /**
@@ -148,13 +226,17 @@ export class PostgresSession implements TransactionalSession {
   /** The session holding the advisory lock: pid, application, client, and how long it has been connected. */
   async #lockHolder(db: Kysely<unknown>): Promise<LockHolder | undefined> {
     // A two-integer advisory lock is stored as classid = key 1, objid = key 2 (as unsigned oids), objsubid = 2.
-    const { rows } = await sql<{ pid: number; application: string | null; client: string | null; connected_s: number | null }>`
-      SELECT a.pid, nullif(a.application_name, '') AS application,
-             CASE WHEN a.client_addr IS NULL THEN 'local socket' ELSE host(a.client_addr) || ':' || a.client_port END AS client,
-             floor(extract(epoch FROM now() - a.backend_start))::int AS connected_s
-      FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
-      WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
-        AND l.classid = ${this.#lockKey[0] >>> 0}::bigint::oid AND l.objid = ${this.#lockKey[1] >>> 0}::bigint::oid AND l.objsubid = 2`.execute(db);
+    // Read in a transaction of its own whose search_path is pinned first (db is never one: it is the run's connection).
+    const { rows } = await db.transaction().execute(async (trx) => {
+      await sql.raw(transactionSettings(this.#ddlLockTimeoutMs).join(";\n")).execute(trx);
+      return sql<{ pid: number; application: string | null; client: string | null; connected_s: number | null }>`
+        SELECT a.pid, nullif(a.application_name, '') AS application,
+               CASE WHEN a.client_addr IS NULL THEN 'local socket' ELSE host(a.client_addr) || ':' || a.client_port END AS client,
+               floor(extract(epoch FROM now() - a.backend_start))::int AS connected_s
+        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+        WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND l.classid = ${this.#lockKey[0] >>> 0}::bigint::oid AND l.objid = ${this.#lockKey[1] >>> 0}::bigint::oid AND l.objsubid = 2`.execute(trx);
+    });
     const row = rows[0];
     if (!row) return undefined;
     const parts = [row.application ? `"${row.application}"` : undefined, row.client ? `from ${row.client}` : undefined].filter(Boolean);
@@ -168,7 +250,8 @@ export class PostgresSession implements TransactionalSession {
   }
 
   async releaseLock(db: Kysely<unknown>): Promise<void> {
-    await sql`SELECT pg_advisory_unlock(${this.#lockKey[0]}, ${this.#lockKey[1]})`.execute(db);
+    await sql`SELECT pg_catalog.pg_advisory_unlock(${this.#lockKey[0]}, ${this.#lockKey[1]})`.execute(db);
+    await this.#restoreSearchPath(db);
   }
 
   /**

@@ -40,7 +40,7 @@ async function onServer<T>(options: DatabaseOptions, work: (client: pg.Client, d
 }
 
 async function exists(client: pg.Client, database: string): Promise<boolean> {
-  const { rows } = await client.query("SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1", [database]);
+  const { rows } = await client.query("SELECT 1 FROM pg_catalog.pg_database WHERE datname OPERATOR(pg_catalog.=) $1::pg_catalog.name", [database]);
   return rows.length > 0;
 }
 

@@ -1,7 +1,7 @@
 import type {
   Column, ColumnSnapshot, IndexSnapshot, Routine, RoutineSnapshot, SchemaModel, SchemaSnapshot, Table, TableSnapshot, View, ViewSnapshot,
 } from "@better-auth/migrate-core";
-import { allowedValuesExpression, catalogLiteral, normalDefault, normalType, normalViewQuery, routineDefinition } from "./pg-normal-form.js";
+import { allowedValuesExpression, catalogLiteral, normalDefault, normalType, normalViewQuery, PINNED_SEARCH_PATH, routineDefinition } from "./pg-normal-form.js";
 import { columnDefault, columnType, type IdKind, routineSource, type TableNamer, viewQuery } from "./pg-fragments.js";
 import { quoteIdentifier } from "./pg-quote.js";
 
@@ -87,5 +87,5 @@ export function describeView(view: View): ViewSnapshot {
 /** Bodies keep their schema-qualified names (`prosrc` is the text as written), and every routine pins its search_path. */
 export function describeRoutine(routine: Routine, qualified: TableNamer): RoutineSnapshot {
   const source = routineSource(routine, qualified);
-  return { name: routine.name, definition: routineDefinition(source.returns, source.language, source.body), pinnedSearchPath: true };
+  return { name: routine.name, definition: routineDefinition(source.returns, source.language, source.body), pinnedSearchPath: true, attributes: [PINNED_SEARCH_PATH] };
 }

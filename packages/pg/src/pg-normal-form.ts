@@ -191,16 +191,26 @@ export function normalCheck(definition: string): string {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * A view's query in normal form: identifiers unquoted, casts, parentheses and the word AS removed,
+ * A cast from one string type to another, which `pg_get_viewdef` prints where a hand-made varchar
+ * column meets text (`u.id::text = s.user_id::text`): it changes no value. Every other cast is kept:
+ * `expires_at > now()::date` keeps a session a day past its expiry.
+ */
+const STRING_CAST = /::(?:character varying|varchar|text|bpchar)(?:\(\d+\))?(?![a-z0-9_])(?:\[\])*/gi;
+
+/**
+ * A view's query in normal form: identifiers unquoted, casts between string types, parentheses and the word AS removed,
  * lower case outside literals, whitespace collapsed, no trailing semicolon. `pg_get_viewdef` adds
  * parentheses, casts and aliases of its own and lays the text out on several lines; this is what
  * survives of both its text and ours. Names are compared unqualified: the introspector reads the
  * definition with the search_path set to the schema, and `describe` renders it without the schema.
  */
 export function normalViewQuery(query: string): string {
-  const code = (text: string) => collapseWhitespace(withoutParentheses(text.toLowerCase().replace(CAST, "")).replace(/\bas\b/g, " "));
+  const code = (text: string) => collapseWhitespace(withoutParentheses(text.toLowerCase().replace(STRING_CAST, "")).replace(/\bas\b/g, " "));
   return collapseWhitespace(rewrite(query, code, unquote)).trim().replace(/\s*;$/, "").replace(/ ,/g, ",");
 }
+
+/** The search_path every routine of ours pins, as pg_proc.proconfig spells it. */
+export const PINNED_SEARCH_PATH = "search_path=pg_catalog, pg_temp";
 
 /**
  * A routine as compared: its result type, language and body, whitespace collapsed. The body is

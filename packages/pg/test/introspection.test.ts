@@ -185,8 +185,9 @@ for (const server of inject("postgresServers")) {
       // What adoption is there to fix: their trigger is not ours, the view, the functions, two missing indexes.
       expect(before.filter((f) => f.severity === "error").map((f) => `${f.kind} ${f.object}.${f.name}`).sort()).toEqual([
         "column organization.updated_at", "column users.updated_at", "index invitation.invitation_inviter_id_idx", "index sessions.sessions_expires_at_idx",
-        // Their cleanup function: a body of its own, and no pinned search_path.
+        // Their cleanup function: a body of its own, no pinned search_path, and so not the attributes of ours.
         "routine cleanup_expired_sessions.cleanup_expired_sessions", "routine cleanup_expired_sessions.cleanup_expired_sessions",
+        "routine cleanup_expired_sessions.cleanup_expired_sessions",
         "routine better_auth_set_updated_at.better_auth_set_updated_at",
         "view active_sessions.active_sessions",
       ].sort());

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { AdoptionRefusedError, defineExtension, defineTable, type Finding, type Migrator, value } from "@better-auth/migrate-core";
+import { AdoptionRefusedError, BETTER_AUTH_PLUGINS, betterAuthCompat, defineExtension, defineTable, type Finding, type Migrator, value } from "@better-auth/migrate-core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AdapterHarness, HarnessDatabase } from "./harness.js";
 
@@ -159,6 +159,26 @@ export function adoptionSuite(harness: AdapterHarness): void {
       const moved = new Date(after!.updated_at as string).getTime();
       expect(moved).toBeGreaterThan(Date.parse(old));
       expect(Math.abs(moved - Date.now())).toBeLessThan(60_000);
+    });
+
+    it("a database this tool built with every Better Auth extension, whose ledger was dropped, is adopted whole; check is clean; rows kept", async () => {
+      // Issue 20, item 6: a later migration's alterColumn (sessions.ip_address to a string) is a shape the tool itself produces.
+      const extensions = betterAuthCompat({ plugins: BETTER_AUTH_PLUGINS });
+      await withMigrator(db, (m) => m.up(), { extensions });
+      const k = db.kysely;
+      const expires = harness.traits.timestampsAs === "date" ? new Date("2100-01-01T00:00:00.000Z") : "2100-01-01T00:00:00.000Z";
+      await k.insertInto("users").values({ id: "u1", email: "ada@example.com", name: "Ada", role: "admin" }).execute();
+      await k.insertInto("sessions").values({ id: "s1", user_id: "u1", token: "t1", expires_at: expires, ip_address: "" }).execute();
+      await k.insertInto("accounts").values({ id: "a1", user_id: "u1", provider: "credential", provider_account_id: "u1", password: "hash" }).execute();
+      const before = await rowsOf(db, [...CORE_TABLES, "verification"]);
+      await db.execute(["DROP TABLE better_auth_migrations"]);
+      await withMigrator(db, async (migrator) => {
+        const result = await migrator.up();
+        expect(result.applied).toEqual([]);
+        expect(result.baselined.map((m) => m.id)).toEqual(migrator.migrations.map((m) => m.id));
+        expect(await migrator.check()).toEqual({ pending: [], unknown: [], findings: [], clean: true });
+      }, { extensions });
+      expect(await rowsOf(db, [...CORE_TABLES, "verification"])).toEqual(before);
     });
 
     it("baseline records the hand-made core as applied and leaves the rest pending", async () => {

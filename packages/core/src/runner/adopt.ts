@@ -48,6 +48,23 @@ function dataObject(op: Operation): { table: string; column?: string } | undefin
   return undefined;
 }
 
+/**
+ * The tables a migration leaves, with each column that a later migration alters given the shape the
+ * last such change leaves it in: a database this tool built and then upgraded has that shape, and
+ * the earlier migration must still be recognised in it (sessions.ip_address, inet in 0001 and a
+ * string after the Better Auth compatibility extension).
+ */
+function withLaterShapes(tables: readonly Table[], later: readonly Migration[]): Table[] | undefined {
+  const alters = later.flatMap((m) => m.up.flatMap((op) => (op.kind === "alterColumn" ? [op] : [])));
+  if (!alters.some((a) => tables.some((t) => t.name === a.table))) return undefined;
+  return tables.map((table) => ({
+    ...table,
+    columns: table.columns.map((column) => alters.filter((a) => a.table === table.name && a.from.name === column.name).reduce((_, a) => a.to, column)),
+  }));
+}
+
+const findingKey = (f: Finding) => `${f.kind}\0${f.object}\0${f.name}\0${f.problem}`;
+
 function exists(live: SchemaSnapshot, object: { table: string; column?: string }): boolean {
   const table = live.tables.find((t) => t.name === object.table);
   return table !== undefined && (object.column === undefined || table.columns.some((c) => c.name === object.column));
@@ -127,7 +144,11 @@ export function planAdoption(renderer: DialectRenderer, all: readonly Migration[
     }
     const objects = migration.up.flatMap((op) => dataObject(op) ?? []);
     const tables = after.get(migration.id)!;
-    const expected = renderer.describe({ tables: [...new Set(objects.map((o) => o.table))].map((name) => tables.get(name)!).filter(Boolean), views: [], routines: [] });
+    const own = [...new Set(objects.map((o) => o.table))].map((name) => tables.get(name)!).filter(Boolean);
+    const expected = renderer.describe({ tables: own, views: [], routines: [] });
+    // A difference the shape of a later migration accounts for is no difference.
+    const later = withLaterShapes(own, all.slice(all.indexOf(migration) + 1));
+    const stillDifferent = later && new Set(compareSchemas(renderer.describe({ tables: later, views: [], routines: [] }), live).map(findingKey));
     const added = new Set(objects.filter((o) => o.column).map((o) => `${o.table}.${o.column}`));
     const created = new Set(objects.filter((o) => !o.column).map((o) => o.table));
     // Triggers, rules and policies of theirs do not stop adoption (refusing would not stop them
@@ -136,6 +157,7 @@ export function planAdoption(renderer: DialectRenderer, all: readonly Migration[
       (f) =>
         f.severity === "error" &&
         f.holdsData &&
+        (stillDifferent?.has(findingKey(f)) ?? true) &&
         // Tables this migration creates are judged whole; for tables it adds columns to, only those columns.
         (created.has(f.object) || (f.kind === "column" && added.has(`${f.object}.${f.name}`)) || (f.kind === "table" && objects.some((o) => o.table === f.object))),
     );

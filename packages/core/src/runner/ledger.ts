@@ -106,7 +106,7 @@ export class Ledger {
    */
   async readExisting(conn: Kysely<unknown>): Promise<LedgerEntry[]> {
     const rows = (await this.table(conn).selectFrom(LEDGER).selectAll().execute()) as Array<Partial<Record<string, unknown>>>;
-    return rows.map((r) => ({
+    const entries = rows.map((r) => ({
       id: String(r.id),
       name: String(r.name),
       checksum: String(r.checksum),
@@ -115,6 +115,16 @@ export class Ledger {
       stepsApplied: r.steps_applied === null || r.steps_applied === undefined ? null : Number(r.steps_applied),
       baselined: Boolean(r.baselined),
     }));
+    // Where a migration and its ledger row commit together, no run ever leaves a row partly
+    // applied: such a row was written by hand, and neither "up finishes it" nor "nothing to apply"
+    // would be true. Every call stops on it and says how to settle it.
+    const partial = this.session.applyMode === "transactional" ? entries.find((e) => e.stepsApplied !== null) : undefined;
+    if (partial) {
+      throw new MigrateError("FOREIGN_LEDGER", `The ledger says migration ${partial.id} is partly applied (steps_applied = ${partial.stepsApplied}), which this database's runs never record: the row was edited by hand or by another tool.`, {
+        hint: `If ${partial.id} is in effect, set steps_applied to NULL in its row of ${LEDGER}; if nothing of it exists, delete its row and run up.`,
+      });
+    }
+    return entries;
   }
 
   /** Creates the ledger, or adds the columns this release has and the database's ledger lacks. Under the lock. */
