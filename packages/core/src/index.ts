@@ -17,7 +17,7 @@ export type {
   CheckSnapshot, ColumnSnapshot, ForeignKeySnapshot, HookSnapshot, IndexSnapshot, KeySnapshot, RoutineSnapshot, SchemaSnapshot, TableSnapshot, ViewSnapshot,
 } from "./model/snapshot.js";
 export { compareSchemas, hasMatchingIndex, type CompareOptions, type DriftKind, type Finding } from "./drift/compare.js";
-export type { ApplyMode, MigrationSession, PerStatementSession, TransactionalSession } from "./dialect/session.js";
+export type { ApplyMode, LedgerAccess, MigrationSession, PerStatementSession, TransactionalSession } from "./dialect/session.js";
 export {
   createRunner, renderMigration,
   type BaselineResult, type CheckReport, type DataLoss, type DownOptions, type DownPlanEntry, type DownResult, type MigratorOptions, type SqlFile, type RunOptions, type MigrationRun, type MigrationState, type MigrationStatus, type Migrator,

@@ -1,4 +1,4 @@
-import { DatabaseAccessError, type Dialect, InvalidOptionsError, MigrateError, type LockRequest, TableBusyError, type LockHolder, type LockWait, pollForLock, emptyModel, ledgerTable, schema as model, type TransactionalSession } from "@better-auth/migrate-core";
+import { DatabaseAccessError, type Dialect, InvalidOptionsError, MigrateError, type LockRequest, TableBusyError, type LockHolder, type LockWait, pollForLock, emptyModel, ledgerTable, schema as model, type TransactionalSession, type LedgerAccess } from "@better-auth/migrate-core";
 import { type Kysely, sql } from "kysely";
 import { type PostgresTarget, translatePostgresError } from "./pg-errors.js";
 import { quoteIdentifier } from "./pg-quote.js";
@@ -44,7 +44,7 @@ interface LedgerRelationRow {
 const RELATION_KINDS: Record<string, string> = { p: "a partitioned table", v: "a view", m: "a materialized view", f: "a foreign table", S: "a sequence", i: "an index", I: "an index", c: "a type" };
 
 /** Refuses a relation named like the ledger that this tool did not make, or that would run someone else's code. */
-function refuseForeignLedger(schema: string, relation: LedgerRelationRow): void {
+function refuseForeignLedger(schema: string, relation: LedgerRelationRow, access: LedgerAccess): void {
   const name = `${schema}.${ledgerTable.name}`;
   if (relation.kind !== "r") {
     throw new MigrateError("FOREIGN_LEDGER", `${name} is ${RELATION_KINDS[relation.kind] ?? `a relation of kind "${relation.kind}"`}, not a better-auth-migrate ledger table.`, {
@@ -52,7 +52,9 @@ function refuseForeignLedger(schema: string, relation: LedgerRelationRow): void 
     });
   }
   const wrong = [
-    ...(relation.owner_is_us ? [] : [`it belongs to role ${relation.owner}, which cannot act as ${relation.us}`]),
+    // Reading runs none of the owner's code once triggers, rules and row-level security are ruled
+    // out, so a read-only role (a deploy gate running status --check) may read an application's ledger.
+    ...(relation.owner_is_us || access === "read" ? [] : [`it belongs to role ${relation.owner}, which cannot act as ${relation.us}`]),
     ...(relation.hooks.length > 0 ? [`it has ${relation.hooks.join(", ")}`] : []),
     ...(relation.row_security ? ["row level security is enabled on it"] : []),
   ];
@@ -117,7 +119,7 @@ export class PostgresSession implements TransactionalSession {
    * another run has just committed without its columns). It runs outside the transactions that pin
    * the search_path, so every name in it is qualified: operators and types included.
    */
-  async ledgerColumns(db: Kysely<unknown>): Promise<readonly string[] | undefined> {
+  async ledgerColumns(db: Kysely<unknown>, access: LedgerAccess = "write"): Promise<readonly string[] | undefined> {
     const { rows } = await sql<LedgerRelationRow>`
       SELECT c.relkind::pg_catalog.text AS kind, pg_catalog.pg_get_userbyid(c.relowner)::pg_catalog.text AS owner,
              pg_catalog.pg_has_role(c.relowner, CURRENT_USER, 'MEMBER') AS owner_is_us, CURRENT_USER::pg_catalog.text AS us,
@@ -137,7 +139,7 @@ export class PostgresSession implements TransactionalSession {
         AND c.relname OPERATOR(pg_catalog.=) ${ledgerTable.name}::pg_catalog.name`.execute(db);
     const relation = rows[0];
     if (!relation) return undefined;
-    refuseForeignLedger(this.schema, relation);
+    refuseForeignLedger(this.schema, relation, access);
     return relation.columns;
   }
 

@@ -60,10 +60,17 @@ describe(`a ledger someone else made, on PostgreSQL ${server.version}`, () => {
     await db.drop();
   });
 
-  /** up, status and check each refuse with FOREIGN_LEDGER and a message matching `why`; nothing is created. */
-  async function refusedEverywhere(options: PostgresMigratorOptions, why: RegExp): Promise<void> {
-    for (const work of [(m: ReturnType<typeof createMigrator>) => m.up(), (m: ReturnType<typeof createMigrator>) => m.status(), (m: ReturnType<typeof createMigrator>) => m.check()]) {
-      expect(await outcome(options, work)).toMatchObject({ code: "FOREIGN_LEDGER", message: expect.stringMatching(why) });
+  type Work = (m: ReturnType<typeof createMigrator>) => Promise<unknown>;
+  const readers: Work[] = [(m) => m.status(), (m) => m.check(), (m) => m.planDown()];
+
+  /**
+   * up, status and check each refuse with FOREIGN_LEDGER and a message matching `why` (`whenReading`
+   * for the calls that only read it: who owns the table does not matter to them); nothing is created.
+   */
+  async function refusedEverywhere(options: PostgresMigratorOptions, why: RegExp, whenReading: RegExp = why): Promise<void> {
+    expect(await outcome(options, (m) => m.up())).toMatchObject({ code: "FOREIGN_LEDGER", message: expect.stringMatching(why) });
+    for (const work of readers) {
+      expect(await outcome(options, work)).toMatchObject({ code: "FOREIGN_LEDGER", message: expect.stringMatching(whenReading) });
     }
   }
 
@@ -73,7 +80,7 @@ describe(`a ledger someone else made, on PostgreSQL ${server.version}`, () => {
       CREATE TABLE public.better_auth_migrations (${LEDGER_COLUMNS});
       CREATE TRIGGER escalate AFTER INSERT ON public.better_auth_migrations FOR EACH ROW EXECUTE FUNCTION public.trap();
       COMMIT`);
-    await refusedEverywhere({ url: superUrl }, new RegExp(`belongs to role ${SQUATTER}, which cannot act as postgres; it has trigger escalate`));
+    await refusedEverywhere({ url: superUrl }, new RegExp(`belongs to role ${SQUATTER}, which cannot act as postgres; it has trigger escalate`), /: it has trigger escalate\./);
     expect(await outcome({ url: superUrl }, (m) => m.baseline())).toMatchObject({ code: "FOREIGN_LEDGER" });
     expect(await outcome({ url: superUrl }, (m) => m.down())).toMatchObject({ code: "FOREIGN_LEDGER" });
     expect(await su("SELECT (SELECT count(*) FROM better_auth_migrations)::int AS rows, (SELECT last_value FROM fired)::int AS fired, (SELECT is_called FROM fired) AS called, to_regclass('users') AS users"))
@@ -85,7 +92,10 @@ describe(`a ledger someone else made, on PostgreSQL ${server.version}`, () => {
     await su(`GRANT CREATE ON SCHEMA public TO ${SQUATTER}; GRANT ${SQUATTER} TO ${OWNER_ROLE}`);
     try {
       await su(`BEGIN; SET LOCAL ROLE ${SQUATTER}; CREATE TABLE public.better_auth_migrations (${LEDGER_COLUMNS}); COMMIT`);
-      await refusedEverywhere({ url: db.url }, new RegExp(`belongs to role ${SQUATTER}, which cannot act as ${OWNER_ROLE}`));
+      expect(await outcome({ url: db.url }, (m) => m.up())).toMatchObject({ code: "FOREIGN_LEDGER", message: expect.stringMatching(new RegExp(`belongs to role ${SQUATTER}, which cannot act as ${OWNER_ROLE}`)) });
+      // Reading it runs nothing of its owner's: a read-only role may gate a deploy on status.
+      expect(await outcome({ url: db.url }, (m) => m.status())).toEqual(expect.arrayContaining([expect.objectContaining({ id: "0001_core_tables", state: "pending" })]));
+      expect(await outcome({ url: db.url }, (m) => m.check())).toMatchObject({ pending: ["0001_core_tables", "0002_organization_tables"] });
     } finally {
       await su(`REVOKE ${SQUATTER} FROM ${OWNER_ROLE}`);
     }

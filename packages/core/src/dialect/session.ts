@@ -13,6 +13,9 @@ import type { LockRequest, LockWait } from "../runner/poll-lock.js";
  */
 export type ApplyMode = "transactional" | "perStatement";
 
+/** What a call does with the ledger: only reads it, or may write to it. */
+export type LedgerAccess = "read" | "write";
+
 /**
  * The migration session of a dialect: everything the runner does on a connection besides executing
  * rendered statements (the lock, the ledger's table, the unit of work, reading driver values and
@@ -34,9 +37,11 @@ interface SessionBase {
 
   /**
    * The column names of the ledger table, or undefined when it does not exist. Must not create
-   * anything (used by `status`).
+   * anything (used by `status`). Throws FOREIGN_LEDGER where the table is not one this tool can
+   * trust: `read` for calls that only read it (`status`, `check`, `planDown`), `write` (the
+   * default) for calls that may write to it, where a dialect may ask more (who owns it).
    */
-  ledgerColumns(db: Kysely<unknown>): Promise<readonly string[] | undefined>;
+  ledgerColumns(db: Kysely<unknown>, access?: LedgerAccess): Promise<readonly string[] | undefined>;
   /**
    * Creates the ledger table, and the schema it lives in if that is missing. Called under the lock,
    * only when {@link ledgerColumns} found no ledger; columns a newer release adds to the ledger are

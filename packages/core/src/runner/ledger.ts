@@ -1,7 +1,7 @@
 import type { ColumnType, Kysely } from "kysely";
 import { emptyModel } from "../migrations/replay.js";
 import type { DialectRenderer } from "../dialect/renderer.js";
-import type { MigrationSession } from "../dialect/session.js";
+import type { LedgerAccess, MigrationSession } from "../dialect/session.js";
 import { MigrateError } from "../errors.js";
 import { defineTable, now } from "../model/define-table.js";
 
@@ -93,8 +93,8 @@ export class Ledger {
   }
 
   /** Every row; `[]` when the ledger does not exist. Never creates anything. */
-  async read(conn: Kysely<unknown>): Promise<LedgerEntry[]> {
-    const columns = await this.session.ledgerColumns(conn);
+  async read(conn: Kysely<unknown>, access: LedgerAccess = "write"): Promise<LedgerEntry[]> {
+    const columns = await this.session.ledgerColumns(conn, access);
     if (columns === undefined) return [];
     assertOurs(columns);
     return this.readExisting(conn);

@@ -449,7 +449,7 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
     }),
 
     check: (options = {}) => guarded(async () => {
-      const entries = await ledger.read(db);
+      const entries = await ledger.read(db, "read");
       const applied = new Set(entries.filter((e) => e.stepsApplied === null).map((e) => e.id));
       const pending = migrations.filter((m) => !applied.has(m.id));
       const live = await introspector.introspect(db);
@@ -496,7 +496,7 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
 
     planDown: (options = {}) => guarded(async () => {
       const steps = validSteps(options.steps);
-      const entries = await ledger.read(db);
+      const entries = await ledger.read(db, "read");
       const byId = new Map(entries.map((e) => [e.id, e]));
       const toRevert = plan.revertOrder(entries, steps);
       const losses = await dataLossOf(db, toRevert, byId);
@@ -504,7 +504,7 @@ export function createRunner(dialect: Dialect, givenDb: Kysely<unknown>, schema:
     }),
 
     status: () => guarded(async () => {
-      const entries = await ledger.read(db);
+      const entries = await ledger.read(db, "read");
       const byId = new Map(entries.map((e) => [e.id, e]));
       const known: MigrationStatus[] = migrations.map((m) => {
         const entry = byId.get(m.id);
