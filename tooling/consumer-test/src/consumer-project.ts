@@ -58,12 +58,24 @@ function catalogVersion(name: string): string {
   return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
 }
 
+/**
+ * How long one pnpm command may sit before it is stopped and run again. Not a measure of speed: a
+ * pnpm add was once seen idle for minutes (no socket, no child, waiting on nothing), where it takes
+ * under a minute on a busy machine; a second attempt finishes it.
+ */
+const PNPM_STALL_MS = 300_000;
+const PNPM_ATTEMPTS = 2;
+
 async function pnpm(args: string[], cwd: string): Promise<void> {
-  try {
-    await run("pnpm", args, { cwd, env: process.env, maxBuffer: 64 * 1024 * 1024 });
-  } catch (error) {
-    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    throw new Error(`pnpm ${args.join(" ")} failed in ${cwd}:\n${stdout ?? ""}\n${stderr ?? ""}`);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await run("pnpm", args, { cwd, env: process.env, maxBuffer: 64 * 1024 * 1024, timeout: PNPM_STALL_MS, killSignal: "SIGKILL" });
+      return;
+    } catch (error) {
+      const { stdout, stderr, killed } = error as { stdout?: string; stderr?: string; killed?: boolean };
+      if (killed && attempt < PNPM_ATTEMPTS) continue;
+      throw new Error(`pnpm ${args.join(" ")} ${killed ? `stalled for ${PNPM_STALL_MS / 1000} s` : "failed"} in ${cwd}:\n${stdout ?? ""}\n${stderr ?? ""}`);
+    }
   }
 }
 
