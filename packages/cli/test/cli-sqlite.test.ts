@@ -208,7 +208,7 @@ describe("better-auth-migrate on SQLite", () => {
         child.stdin.end(`${answer}\n`);
       });
     const declined = await inTerminal("n");
-    expect(declined.output).toContain("Revert 0002_organization_tables on ./better-auth.db? Data in the tables it drops is lost. [y/N]");
+    expect(declined.output).toContain("Revert 0002_organization_tables on ./better-auth.db? It drops no table with rows and no column with values. [y/N]");
     expect(declined.code).toBe(5);
     expect(tablesIn(join(cwd, "better-auth.db"))).toEqual(SIX_TABLES);
     const accepted = await inTerminal("y");
