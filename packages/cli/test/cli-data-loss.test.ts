@@ -3,21 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { run } from "../src/main.js";
+import { runInProcess } from "./run-cli.js";
 
-/** Runs a command line in this process (no terminal), as `better-auth-migrate` would. */
-async function cli(args: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await run(args, {
-    env: {},
-    cwd,
-    stdin: Object.assign(process.stdin, {}) as NodeJS.ReadableStream & { isTTY?: boolean },
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], cwd: string) => runInProcess(args, { cwd });
 
 describe("down and data loss (SPEC §13: nothing that holds data is dropped without saying so)", () => {
   let cwd: string;
