@@ -104,7 +104,7 @@ export interface HandMadeFixtures {
   readonly core: readonly string[];
   /** organization, member and invitation, hand-made the same way. */
   readonly organization: readonly string[];
-  /** Rows for the core tables (at least two users with sessions and accounts). */
+  /** Rows for the core tables: at least two users with accounts, and three sessions (one live, one expired, one inactive). */
   readonly coreRows: readonly string[];
   /** Rows for the organization tables. */
   readonly organizationRows: readonly string[];
